@@ -1,0 +1,19 @@
+#ifndef TOUCHSTONE_CLIBCSV_SHIM_H
+#define TOUCHSTONE_CLIBCSV_SHIM_H
+#include <csv.h>
+
+/// Parser state value libcsv uses for "between records" (ROW_NOT_BEGUN in libcsv.c).
+static inline int touchstone_csv_between_records(const struct csv_parser *p) {
+    return p->pstate == 0;
+}
+
+/// Whether the field being parsed started with a quote (valid between csv_parse calls).
+static inline int touchstone_csv_in_quoted_field(const struct csv_parser *p) {
+    return p->quoted != 0 && p->pstate != 0;
+}
+
+/// Bytes buffered for the field in progress (valid between csv_parse calls).
+static inline size_t touchstone_csv_pending_field_bytes(const struct csv_parser *p) {
+    return p->entry_pos;
+}
+#endif
