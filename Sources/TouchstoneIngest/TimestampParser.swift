@@ -202,9 +202,10 @@ extension TimestampParser {
         var value: Int64 = 0
         let start = i
         while i < hi, let d = digit(b, i) {
+            // 18 digits always fit in Int64; a 19th could overflow.
+            guard i - start < 18 else { return nil }
             value = value * 10 + Int64(d)
             i += 1
-            guard i - start <= 18 else { return nil }
         }
         guard i > start else { return nil }
         var micros: Int64 = 0
