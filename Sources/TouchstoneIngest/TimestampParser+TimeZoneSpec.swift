@@ -104,7 +104,8 @@ struct TimestampZoneResolver: Sendable {
     mutating func utcSeconds(fromLocal local: Int64) -> Int64? {
         switch kind {
         case .fixed(let offset):
-            return local - offset
+            let (utc, overflow) = local.subtractingReportingOverflow(offset)
+            return overflow ? nil : utc
         case .unknown:
             return nil
         case .named(let zone):

@@ -66,7 +66,10 @@ public struct TimestampParser: Sendable {
             guard let converted = resolver.utcSeconds(fromLocal: local) else { return nil }
             utc = converted
         }
-        return utc * 1_000_000 + Int64(f.microseconds)
+        // Only an absurd `.fixed` offset could overflow; report it as unparseable, never trap.
+        let (scaled, overflow) = utc.multipliedReportingOverflow(by: 1_000_000)
+        guard !overflow else { return nil }
+        return scaled + Int64(f.microseconds)
     }
 }
 

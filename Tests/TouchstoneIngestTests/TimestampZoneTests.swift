@@ -26,6 +26,12 @@ import Testing
         #expect(TimeZoneSpec.named("Europe/Berlin").description == "Europe/Berlin")
     }
 
+    @Test func absurdFixedOffsetsDoNotTrap() {
+        #expect(parseTimestamp("2024-03-15 10:30", zone: .fixed(seconds: Int.max)) == nil)
+        #expect(parseTimestamp("2024-03-15 10:30", zone: .fixed(seconds: Int.min)) == nil)
+        #expect(parseTimestamp("2024-03-15 10:30", zone: .fixed(seconds: 1 << 50)) == nil)
+    }
+
     @Test func southernHemisphereAndHalfHourZones() throws {
         // date -u -d 'TZ="Australia/Sydney" 2024-01-15 12:00' +%s  (AEDT, +11)
         let sydney = try TimeZoneSpec(parsing: "Australia/Sydney")
