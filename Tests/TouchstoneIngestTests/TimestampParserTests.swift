@@ -43,6 +43,9 @@ import Testing
         #expect(parseTimestamp("2024-03-15T10:30-00:00") == micros(1_710_498_600))
         // date -u -d '2024-03-15 05:00:00 +0530' +%s
         #expect(parseTimestamp("2024-03-15T05:00:00.5+05:30") == micros(1_710_459_000, plus: 500_000))
+        // The grammar allows an offset right after a date.
+        #expect(parseTimestamp("2024-03-15Z", zone: .fixed(seconds: 3600)) == micros(1_710_460_800))
+        #expect(parseTimestamp("2024-03-15+01:00") == micros(1_710_457_200))
         // An explicit offset wins over the parser's zone.
         #expect(parseTimestamp("2024-03-15T10:30:00Z", zone: .fixed(seconds: 3600)) == micros(1_710_498_600))
     }

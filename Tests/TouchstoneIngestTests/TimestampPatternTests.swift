@@ -62,6 +62,8 @@ import Testing
         #expect(parseTimestamp("2024-03-15T10:30:45.25+0100", try pattern("%FT%T.%f%z")) == micros(1_710_495_045, plus: 250_000))
         #expect(parseTimestamp("15.03.69", try pattern("%d.%m.%y")) == micros(-25_228_800))
         #expect(parseTimestamp("15.03.68", try pattern("%d.%m.%y")) == micros(3_098_995_200))
+        #expect(parseTimestamp("2024-03-15 10:30 +01:00", try pattern("%F %H:%M %z")) == micros(1_710_495_000))
+        #expect(parseTimestamp("2024-03-15 10:30 Z", try pattern("%F %H:%M %z"), zone: .fixed(seconds: 3600)) == micros(1_710_498_600))
         #expect(parseTimestamp("100% 2024-03-15", try pattern("100%% %F")) == micros(1_710_460_800))
         #expect(parseTimestamp("Mar  5 2024", try pattern("%b %e %Y")) == micros(1_709_596_800))
         #expect(parseTimestamp("Mar 15 2024", try pattern("%b %e %Y")) == micros(1_710_460_800))
