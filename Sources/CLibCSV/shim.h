@@ -7,9 +7,10 @@ static inline int touchstone_csv_between_records(const struct csv_parser *p) {
     return p->pstate == 0;
 }
 
-/// Whether the field being parsed started with a quote (valid between csv_parse calls).
-static inline int touchstone_csv_in_quoted_field(const struct csv_parser *p) {
-    return p->quoted != 0 && p->pstate != 0;
+/// Whether the parser is inside a quoted field whose closing quote has not been seen yet
+/// (FIELD_BEGUN with quoted set; valid between csv_parse calls).
+static inline int touchstone_csv_in_open_quote(const struct csv_parser *p) {
+    return p->pstate == 2 && p->quoted != 0;
 }
 
 /// Bytes buffered for the field in progress (valid between csv_parse calls).

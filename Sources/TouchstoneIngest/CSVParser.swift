@@ -1,0 +1,77 @@
+import CLibCSV
+
+/// The one place that calls libcsv: owns a `csv_parser` and maps its status codes to
+/// `IngestError`.
+///
+/// The callbacks are non-capturing C function pointers; the `context` pointer given to
+/// `parse` is handed back to them unchanged.
+final class CSVParser {
+    typealias FieldCallback = @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void
+    typealias RecordCallback = @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void
+
+    private let parser: UnsafeMutablePointer<csv_parser>
+    private let delimiter: UInt8
+
+    /// Strict RFC 4180 quoting (a quote inside an unquoted field, or text after a closing
+    /// quote, stops the parse), and fields not NUL-terminated.
+    init(delimiter: UInt8) throws(IngestError) {
+        parser = .allocate(capacity: 1)
+        self.delimiter = delimiter
+        guard csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else {
+            parser.deallocate()
+            throw IngestError(message: "libcsv: out of memory while creating a parser")
+        }
+        csv_set_delim(parser, delimiter)
+    }
+
+    deinit {
+        csv_free(parser)
+        parser.deallocate()
+    }
+
+    /// Forgets all parse state (after a parse error), keeping the dialect.
+    func reset() throws(IngestError) {
+        csv_free(parser)
+        guard csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else {
+            throw IngestError(message: "libcsv: out of memory while resetting the parser")
+        }
+        csv_set_delim(parser, delimiter)
+    }
+
+    enum Outcome {
+        case parsed
+        /// Strict-mode quoting error at this byte offset of the input given to `parse`.
+        case badQuoting(offset: Int)
+    }
+
+    /// Feeds `bytes` to libcsv, which calls `field` per field and `record` per record end.
+    func parse(_ bytes: UnsafeRawBufferPointer, context: UnsafeMutableRawPointer,
+                        field: FieldCallback, record: RecordCallback) throws(IngestError) -> Outcome {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return .parsed }
+        let consumed = csv_parse(parser, base, bytes.count, field, record, context)
+        if consumed == bytes.count { return .parsed }
+        let status = csv_error(parser)
+        if status == CSV_EPARSE { return .badQuoting(offset: consumed) }
+        throw IngestError(message: "libcsv: " + CSVParser.describe(status))
+    }
+
+    /// Ends the input: submits a last record that had no line terminator.
+    func finish(context: UnsafeMutableRawPointer, field: FieldCallback, record: RecordCallback) throws(IngestError) {
+        let status = csv_fini(parser, field, record, context)
+        if status != 0 && status != CSV_EPARSE {
+            throw IngestError(message: "libcsv: " + CSVParser.describe(status))
+        }
+    }
+
+    /// Whether no record is in progress.
+    var isBetweenRecords: Bool { touchstone_csv_between_records(parser) != 0 }
+    /// Whether a quoted field is open (its closing quote not yet seen).
+    var isInOpenQuote: Bool { touchstone_csv_in_open_quote(parser) != 0 }
+    /// Bytes buffered for the field in progress.
+    var pendingFieldBytes: Int { touchstone_csv_pending_field_bytes(parser) }
+
+    private static func describe(_ status: Int32) -> String {
+        guard let text = csv_strerror(status) else { return "error \(status)" }
+        return String(cString: text)
+    }
+}

@@ -1,0 +1,40 @@
+/// Where a log comes from.
+public enum InputSource: Sendable, Equatable, CustomStringConvertible {
+    /// A file; `.gz` content (by magic bytes) is decompressed as a stream.
+    case file(String)
+    /// Standard input (plain or gzip).
+    case standardInput
+
+    /// `-` means standard input.
+    public init(argument: String) {
+        self = argument == "-" ? .standardInput : .file(argument)
+    }
+
+    public var description: String {
+        switch self {
+        case .file(let path): path
+        case .standardInput: "-"
+        }
+    }
+}
+
+/// Everything that decides how inputs become an `EventTable`.
+public struct IngestOptions: Sendable {
+    public var columns = ColumnSelection()
+    /// Field delimiter; nil detects one of `,` `;` tab `|` from the header line.
+    public var delimiter: UInt8?
+    /// Whether the first record of each input is a header.
+    public var hasHeader = true
+    /// Timestamp format; nil detects it once from the first values.
+    public var timestampFormat: TimestampFormat?
+    /// Zone for timestamps written without an offset.
+    public var timeZone: TimeZoneSpec = .utc
+    /// Longest field accepted, in bytes; longer fields reject their row.
+    public var maxFieldBytes = 128 * 1024
+    /// How many timestamp values detection may look at before giving up.
+    public var detectionSampleLimit = 100_000
+    /// Size of the reused read buffer, in bytes.
+    public var bufferBytes = 1 << 20
+
+    public init() {}
+}

@@ -1,0 +1,39 @@
+/// What happened while reading the inputs: counts that reconcile, mapping and format used.
+public struct IngestReport: Sendable {
+    /// Data records read (header and blank lines not counted): `rowsUsed + rowsRejected`.
+    public internal(set) var rowsRead = 0
+    /// Records that became events.
+    public internal(set) var rowsUsed = 0
+    /// Records rejected, for any reason.
+    public var rowsRejected: Int { rejectionCounts.values.reduce(0, +) }
+    /// Number of rejections per reason.
+    public internal(set) var rejectionCounts: [RejectionReason: Int] = [:]
+    /// The first rejections (at most `sampleLimit`), for display.
+    public internal(set) var sampleRejections: [Rejection] = []
+    /// Lines holding no record (empty or only spaces), skipped.
+    public internal(set) var blankLines = 0
+    /// Physical lines read, in all inputs.
+    public internal(set) var linesRead = 0
+    /// Bytes read, after decompression.
+    public internal(set) var bytesRead = 0
+    /// Per input: its column mapping (in input order).
+    public internal(set) var mappings: [ColumnMapping] = []
+    /// Delimiter used per input.
+    public internal(set) var delimiters: [UInt8] = []
+    /// The timestamp format used, and whether it was detected.
+    public internal(set) var timestampFormat: TimestampFormat?
+    public internal(set) var timestampFormatDetected = false
+    public internal(set) var timeZone: TimeZoneSpec = .utc
+    /// Distinct names that are not valid UTF-8 (shown with U+FFFD).
+    public internal(set) var invalidUTF8Names = 0
+
+    static let sampleLimit = 20
+
+    mutating func count(_ rejection: Rejection) {
+        rejectionCounts[rejection.reason, default: 0] += 1
+        if sampleRejections.count < IngestReport.sampleLimit { sampleRejections.append(rejection) }
+    }
+
+    /// Share of rows read that were rejected (0 when nothing was read).
+    public var rejectionRate: Double { rowsRead == 0 ? 0 : Double(rowsRejected) / Double(rowsRead) }
+}

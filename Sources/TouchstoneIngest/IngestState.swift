@@ -1,0 +1,551 @@
+/// The mutable state of one ingest, reached from libcsv's callbacks through a raw pointer.
+///
+/// Field callbacks copy only mapped fields into `scratch`; the record callback validates the
+/// row, parses its timestamp and appends ids to the table, or rejects it.
+struct IngestState {
+    // Settings.
+    let selection: ColumnSelection
+    let hasHeader: Bool
+    let maxFieldBytes: Int
+    let detectionSampleLimit: Int
+    let timeZone: TimeZoneSpec
+    let onRejection: ((Rejection) -> Void)?
+
+    var table = EventTable()
+    var report = IngestReport()
+    var fatal: IngestError?
+
+    // The current input.
+    var sourceIndex = -1
+    var sourceName = ""
+    var lineEnd: UInt8 = 0x0A
+    /// 1-based line the next slice starts on.
+    var line = 1
+    /// Data records seen in the current input.
+    var record = 0
+    var expectingHeader = true
+    var mapping: ColumnMapping?
+    /// Slot of each column (-1: not kept). Slots: 0 case, 1 touchpoint, 2 timestamp, 3 stage,
+    /// 4 channel, 5… attributes.
+    var slotOfColumn: [Int] = []
+    var columnOfSlot: [Int] = []
+
+    // The record in progress.
+    var fieldIndex = 0
+    var scratch: [UInt8] = []
+    var slotStart: [Int] = []
+    var slotLength: [Int] = []
+    var tooLargeColumn = -1
+    var tooLargeLength = 0
+    var capturing = false
+    var captured: [[UInt8]] = []
+
+    // Where the record in progress is in the input.
+    var chunk = UnsafeRawBufferPointer(start: nil, count: 0)
+    var chunkRecordStart = 0
+    var sliceEnd = 0
+    /// Bytes of the open record from earlier chunks.
+    var pending: [UInt8] = []
+    var recordOpen = false
+    var recordLine = 1
+    var sliceIsFresh = false
+    var recordsEndedInSlice = 0
+    /// Raw bytes to use instead of the input position (when replaying buffered records).
+    var rawOverride: [UInt8]?
+
+    // Timestamps.
+    var timestampParser: TimestampParser?
+    var detector = TimestampFormatDetector()
+    var buffered: [BufferedItem] = []
+
+    enum BufferedItem {
+        case record(BufferedRecord)
+        case rejection(Rejection)
+    }
+
+    struct BufferedRecord {
+        var source: Int, line: Int, record: Int
+        var fieldCount: Int, tooLargeColumn: Int, tooLargeLength: Int
+        var scratch: [UInt8], slotStart: [Int], slotLength: [Int]
+        var raw: [UInt8]
+    }
+
+    init(options: IngestOptions, onRejection: ((Rejection) -> Void)?) {
+        selection = options.columns
+        hasHeader = options.hasHeader
+        maxFieldBytes = options.maxFieldBytes
+        detectionSampleLimit = options.detectionSampleLimit
+        timeZone = options.timeZone
+        self.onRejection = onRejection
+        report.timeZone = options.timeZone
+        if let format = options.timestampFormat {
+            timestampParser = TimestampParser(format: format, zone: options.timeZone)
+            report.timestampFormat = format
+        }
+        scratch.reserveCapacity(4096)
+    }
+
+    var detecting: Bool { timestampParser == nil }
+
+    // MARK: Inputs and slices
+
+    mutating func beginSource(_ name: String) {
+        table.sources.append(name)
+        sourceIndex = table.sources.count - 1
+        sourceName = name
+        line = 1
+        record = 0
+        expectingHeader = hasHeader
+        mapping = nil
+        capturing = true
+        captured = []
+        recordOpen = false
+        pending.removeAll(keepingCapacity: true)
+        resetRecord()
+    }
+
+    mutating func beginSlice(at start: Int, end: Int) {
+        sliceEnd = end
+        recordsEndedInSlice = 0
+        if recordOpen {
+            sliceIsFresh = false
+        } else {
+            sliceIsFresh = true
+            recordLine = line
+            chunkRecordStart = start
+            pending.removeAll(keepingCapacity: true)
+        }
+    }
+
+    mutating func endSlice(betweenRecords: Bool) {
+        if betweenRecords {
+            if sliceIsFresh && recordsEndedInSlice == 0 && sliceEnd > 0 && chunk[sliceEnd - 1] == lineEnd {
+                report.blankLines += 1
+            }
+            recordOpen = false
+        } else {
+            recordOpen = true
+        }
+    }
+
+    mutating func endChunk() {
+        if recordOpen && chunkRecordStart < chunk.count {
+            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[chunkRecordStart...]))
+        }
+        chunk = UnsafeRawBufferPointer(start: nil, count: 0)
+        chunkRecordStart = 0
+        sliceEnd = 0
+    }
+
+    /// Before `csv_fini`: the last record's bytes are all in `pending`.
+    mutating func beginFinalRecord() {
+        chunk = UnsafeRawBufferPointer(start: nil, count: 0)
+        chunkRecordStart = 0
+        sliceEnd = 0
+        recordsEndedInSlice = 0
+    }
+
+    mutating func endSource() throws(IngestError) {
+        if fatal != nil { return }
+        if expectingHeader || (mapping == nil && !hasHeader && captured.isEmpty && sourceIndex >= 0 && record == 0 && report.delimiters.count > sourceIndex && false) {
+            throw IngestError(source: sourceName, message: "input is empty: expected a header line")
+        }
+        if let last = report.mappings.last, report.mappings.count > sourceIndex, mapping == nil, !hasHeader, last.fieldCount < 0 {
+            _ = last
+        }
+        recordOpen = false
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// The raw bytes of the record in progress, without its line terminator.
+    func rawRecord() -> [UInt8] {
+        if let rawOverride { return rawOverride }
+        var raw = pending
+        if sliceEnd > chunkRecordStart {
+            raw.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[chunkRecordStart..<sliceEnd]))
+        }
+        while let last = raw.last, last == 0x0A || last == 0x0D { raw.removeLast() }
+        return raw
+    }
+
+    // MARK: Fields and records
+
+    mutating func resetRecord() {
+        fieldIndex = 0
+        scratch.removeAll(keepingCapacity: true)
+        tooLargeColumn = -1
+        for i in slotStart.indices { slotStart[i] = 0; slotLength[i] = 0 }
+    }
+
+    @inline(__always)
+    mutating func field(_ bytes: UnsafeRawPointer?, _ length: Int) {
+        let column = fieldIndex
+        fieldIndex = column &+ 1
+        if length > maxFieldBytes && tooLargeColumn < 0 {
+            tooLargeColumn = column
+            tooLargeLength = length
+            return
+        }
+        if capturing {
+            captured.append(bytes.map { Array(UnsafeRawBufferPointer(start: $0, count: length)) } ?? [])
+            return
+        }
+        guard column < slotOfColumn.count else { return }
+        let slot = slotOfColumn[column]
+        guard slot >= 0 else { return }
+        slotStart[slot] = scratch.count
+        slotLength[slot] = length
+        if let bytes, length > 0 {
+            scratch.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: length))
+        }
+    }
+
+    mutating func endRecord() {
+        recordsEndedInSlice += 1
+        if fatal != nil { return }
+        defer { resetRecord() }
+        if capturing {
+            capturing = false
+            let fields = captured
+            captured = []
+            if expectingHeader {
+                expectingHeader = false
+                if tooLargeColumn >= 0 {
+                    fatal = IngestError(source: sourceName, line: recordLine, column: tooLargeColumn + 1,
+                                        message: "header field is over \(maxFieldBytes) bytes")
+                    return
+                }
+                let header = fields.map { String(decoding: $0, as: UTF8.self) }
+                resolveMapping(header: header, fieldCount: fields.count)
+                return
+            }
+            resolveMapping(header: nil, fieldCount: fields.count)
+            if fatal != nil { return }
+            // Replay the first record through the slots.
+            for (column, bytes) in fields.enumerated() where column < slotOfColumn.count && slotOfColumn[column] >= 0 {
+                let slot = slotOfColumn[column]
+                slotStart[slot] = scratch.count
+                slotLength[slot] = bytes.count
+                scratch.append(contentsOf: bytes)
+            }
+        }
+        record += 1
+        report.rowsRead += 1
+        if detecting {
+            bufferRecord()
+        } else {
+            useRecord()
+        }
+    }
+
+    private mutating func resolveMapping(header: [String]?, fieldCount: Int) {
+        let resolved: ColumnMapping
+        do {
+            resolved = try ColumnMapping.resolve(selection, header: header, fieldCount: fieldCount, source: sourceName)
+        } catch {
+            fatal = error
+            return
+        }
+        let stage = resolved.column(.stage) != nil
+        let channel = resolved.column(.channel) != nil
+        let attributeNames = resolved.columns.compactMap { c -> String? in
+            if case .attribute(let n) = c.role { return n }
+            return nil
+        }
+        if report.mappings.isEmpty {
+            table.hasStages = stage
+            table.hasChannels = channel
+            table.attributeNames = attributeNames
+            table.attributes = Array(repeating: [], count: attributeNames.count)
+            table.attributeValueNames = Array(repeating: SymbolTable(), count: attributeNames.count)
+        } else if table.hasStages != stage || table.hasChannels != channel {
+            let first = report.mappings[0]
+            func has(_ m: ColumnMapping, _ r: ColumnRole) -> String { m.column(r).map { "'\($0.name)'" } ?? "none" }
+            fatal = IngestError(source: sourceName, message: "inputs differ in mapped columns: stage \(has(first, .stage)) vs \(has(resolved, .stage)), channel \(has(first, .channel)) vs \(has(resolved, .channel)) (\(table.sources[0]) vs this input); map the same columns in every input")
+            return
+        }
+        report.mappings.append(resolved)
+        mapping = resolved
+        slotOfColumn = Array(repeating: -1, count: fieldCount)
+        columnOfSlot = Array(repeating: -1, count: 5 + attributeNames.count)
+        var nextAttribute = 5
+        for c in resolved.columns {
+            let slot: Int
+            switch c.role {
+            case .caseID: slot = 0
+            case .touchpoint: slot = 1
+            case .timestamp: slot = 2
+            case .stage: slot = 3
+            case .channel: slot = 4
+            case .attribute: slot = nextAttribute; nextAttribute += 1
+            }
+            // A column may serve as an attribute and as a role; the role's slot wins and the
+            // attribute reads the same bytes.
+            if slotOfColumn[c.index] < 0 { slotOfColumn[c.index] = slot }
+            columnOfSlot[slot] = c.index
+        }
+        slotStart = Array(repeating: 0, count: columnOfSlot.count)
+        slotLength = Array(repeating: 0, count: columnOfSlot.count)
+    }
+
+    @inline(__always)
+    private func slotBytes(_ slot: Int) -> UnsafeRawBufferPointer {
+        let start = slotStart[slot], length = slotLength[slot]
+        return scratch.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)]) }
+    }
+
+    /// Validates the record in the slots and appends it, or rejects it.
+    private mutating func useRecord() {
+        guard let mapping else { return }
+        if tooLargeColumn >= 0 {
+            reject(.fieldTooLarge, column: tooLargeColumn + 1,
+                   "field \(tooLargeColumn + 1) is \(tooLargeLength) bytes, over the limit of \(maxFieldBytes)")
+            return
+        }
+        if fieldIndex != mapping.fieldCount {
+            reject(.wrongFieldCount, column: nil, "expected \(mapping.fieldCount) fields, found \(fieldIndex)")
+            return
+        }
+        copyAliasedSlots()
+        if slotLength[0] == 0 { reject(.emptyCaseID, column: columnOfSlot[0] + 1, "empty customer id"); return }
+        if slotLength[1] == 0 { reject(.emptyTouchpoint, column: columnOfSlot[1] + 1, "empty touchpoint"); return }
+        if slotLength[2] == 0 { reject(.emptyTimestamp, column: columnOfSlot[2] + 1, "empty timestamp"); return }
+        if table.hasStages && slotLength[3] == 0 { reject(.emptyStage, column: columnOfSlot[3] + 1, "empty stage"); return }
+        if table.hasChannels && slotLength[4] == 0 { reject(.emptyChannel, column: columnOfSlot[4] + 1, "empty channel"); return }
+        let timestamp: Int64? = scratch.withUnsafeBytes { raw in
+            let start = slotStart[2]
+            return timestampParser?.parse(UnsafeRawBufferPointer(rebasing: raw[start..<(start + slotLength[2])]))
+        }
+        guard let timestamp else {
+            let value = String(decoding: slotBytes(2), as: UTF8.self)
+            let format = timestampParser.map { _ in report.timestampFormat?.description ?? "the timestamp format" } ?? "a timestamp"
+            reject(.badTimestamp, column: columnOfSlot[2] + 1, "cannot read '\(value)' as \(format)")
+            return
+        }
+        let record = scratch, starts = slotStart, lengths = slotLength
+        var invalid = 0
+        record.withUnsafeBytes { raw in
+            func bytes(_ slot: Int) -> UnsafeRawBufferPointer {
+                UnsafeRawBufferPointer(rebasing: raw[starts[slot]..<(starts[slot] + lengths[slot])])
+            }
+            table.cases.append(CaseID(rawValue: internSymbol(&table.caseNames, bytes(0), &invalid)))
+            table.activities.append(ActivityID(rawValue: internSymbol(&table.activityNames, bytes(1), &invalid)))
+            if table.hasStages { table.stages.append(StageID(rawValue: internSymbol(&table.stageNames, bytes(3), &invalid))) }
+            if table.hasChannels { table.channels.append(ChannelID(rawValue: internSymbol(&table.channelNames, bytes(4), &invalid))) }
+            for a in table.attributes.indices {
+                let id = internSymbol(&table.attributeValueNames[a], bytes(5 + a), &invalid)
+                table.attributes[a].append(AttributeValueID(rawValue: id))
+            }
+        }
+        report.invalidUTF8Names += invalid
+        table.timestamps.append(timestamp)
+        table.lines.append(UInt32(truncatingIfNeeded: recordLine))
+        table.sourceIndices.append(UInt16(truncatingIfNeeded: sourceIndex))
+        report.rowsUsed += 1
+    }
+
+    /// Fills attribute slots whose column also serves a role (the field was stored once).
+    private mutating func copyAliasedSlots() {
+        for slot in 5..<columnOfSlot.count {
+            let column = columnOfSlot[slot]
+            let owner = slotOfColumn[column]
+            if owner != slot {
+                slotStart[slot] = slotStart[owner]
+                slotLength[slot] = slotLength[owner]
+            }
+        }
+    }
+
+    // MARK: Rejections
+
+    private mutating func reject(_ reason: RejectionReason, column: Int?, _ detail: String) {
+        let rejection = Rejection(source: sourceIndex, line: recordLine, record: record, column: column,
+                                  reason: reason, detail: detail, raw: rawRecord())
+        emit(rejection)
+    }
+
+    private mutating func emit(_ rejection: Rejection) {
+        if detecting {
+            buffered.append(.rejection(rejection))
+            return
+        }
+        report.count(rejection)
+        onRejection?(rejection)
+    }
+
+    /// A strict-quoting error `offset` bytes into the current slice: reject the record.
+    mutating func rejectBadQuoting(byteInSlice offset: Int) {
+        if fatal != nil { return }
+        let sliceStart = sliceEnd - (sliceEnd - (sliceIsFresh ? chunkRecordStart : 0))
+        _ = sliceStart
+        let column = fieldIndex + 1
+        if expectingHeader {
+            fatal = IngestError(source: sourceName, line: line - (chunk.count > 0 && sliceEnd > 0 && chunk[sliceEnd - 1] == lineEnd ? 1 : 0), column: column,
+                                message: "bad quoting in the header: a quote inside an unquoted field, or text after a closing quote")
+            return
+        }
+        record += 1
+        report.rowsRead += 1
+        let errorLine = line - (sliceEnd > 0 && chunk[sliceEnd - 1] == lineEnd ? 1 : 0)
+        let place = errorLine == recordLine ? "" : " (on line \(errorLine))"
+        reject(.badQuoting, column: column, "field \(column): a quote inside an unquoted field, or text after a closing quote\(place)")
+        if capturing { capturing = !expectingHeader && mapping == nil; captured = [] }
+        resetRecord()
+        recordOpen = false
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Rejects the first line of the open record (its quote never closes) and returns the
+    /// record's remaining bytes, to be parsed again from a fresh parser state.
+    mutating func rejectOpenRecordFirstLine(reason: RejectionReason, detail: String) -> [UInt8] {
+        var raw = pending
+        if sliceEnd > chunkRecordStart {
+            raw.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[chunkRecordStart..<sliceEnd]))
+        }
+        let cut = raw.firstIndex(of: lineEnd).map { $0 + 1 } ?? raw.count
+        var first = Array(raw[..<cut])
+        while let last = first.last, last == 0x0A || last == 0x0D { first.removeLast() }
+        if expectingHeader {
+            fatal = IngestError(source: sourceName, line: recordLine, column: fieldIndex + 1,
+                                message: "the header has a quoted field that is never closed")
+            return []
+        }
+        record += 1
+        report.rowsRead += 1
+        let column = fieldIndex + 1
+        emit(Rejection(source: sourceIndex, line: recordLine, record: record, column: column,
+                       reason: reason, detail: "field \(column): " + detail + "; the lines after it are read again", raw: first))
+        if capturing { captured = [] }
+        resetRecord()
+        line = recordLine + 1
+        recordOpen = false
+        pending.removeAll(keepingCapacity: true)
+        chunk = UnsafeRawBufferPointer(start: nil, count: 0)
+        chunkRecordStart = 0
+        sliceEnd = 0
+        return Array(raw[cut...])
+    }
+
+    // MARK: Timestamp format detection
+
+    private mutating func bufferRecord() {
+        buffered.append(.record(BufferedRecord(
+            source: sourceIndex, line: recordLine, record: record, fieldCount: fieldIndex,
+            tooLargeColumn: tooLargeColumn, tooLargeLength: tooLargeLength,
+            scratch: scratch, slotStart: slotStart, slotLength: slotLength, raw: rawRecord())))
+        guard tooLargeColumn < 0, let mapping, fieldIndex == mapping.fieldCount, slotLength[2] > 0 else { return }
+        let start = slotStart[2], length = slotLength[2]
+        let decided = scratch.withUnsafeBytes { detector.observe(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)])) }
+        if let decided {
+            startParsingTimestamps(decided)
+        } else if detector.samplesSeen >= detectionSampleLimit {
+            try? finishDetectionOrFail()
+        }
+    }
+
+    private mutating func startParsingTimestamps(_ format: TimestampFormat) {
+        timestampParser = TimestampParser(format: format, zone: timeZone)
+        report.timestampFormat = format
+        report.timestampFormatDetected = true
+        replayBuffered()
+    }
+
+    /// Uses or rejects the records buffered while the format was unknown, in input order.
+    private mutating func replayBuffered() {
+        let items = buffered
+        buffered = []
+        let saved = (sourceIndex, recordLine, record, scratch, slotStart, slotLength, fieldIndex, tooLargeColumn, tooLargeLength)
+        for item in items {
+            switch item {
+            case .rejection(let r):
+                report.count(r)
+                onRejection?(r)
+            case .record(let b):
+                sourceIndex = b.source; recordLine = b.line; record = b.record
+                scratch = b.scratch; slotStart = b.slotStart; slotLength = b.slotLength
+                fieldIndex = b.fieldCount; tooLargeColumn = b.tooLargeColumn; tooLargeLength = b.tooLargeLength
+                rawOverride = b.raw
+                useRecordFromBuffer(source: b.source)
+                rawOverride = nil
+            }
+        }
+        (sourceIndex, recordLine, record, scratch, slotStart, slotLength, fieldIndex, tooLargeColumn, tooLargeLength) = saved
+    }
+
+    private mutating func useRecordFromBuffer(source: Int) {
+        // Buffered records of an earlier input use that input's mapping.
+        let current = mapping
+        let currentSlots = (slotOfColumn, columnOfSlot)
+        if source < report.mappings.count { mapping = report.mappings[source] }
+        useRecord()
+        mapping = current
+        (slotOfColumn, columnOfSlot) = currentSlots
+    }
+
+    private mutating func finishDetectionOrFail() throws(IngestError) {
+        switch detector.finish() {
+        case .success(let format):
+            startParsingTimestamps(format)
+        case .failure(let error):
+            let column = mapping?.column(.timestamp)
+            fatal = IngestError(source: table.sources.first, line: nil,
+                                message: "cannot detect the timestamp format of column '\(column?.name ?? "timestamp")': \(error.message)")
+            throw fatal ?? IngestError(message: error.message)
+        }
+    }
+
+    /// At the end of all inputs: decide the format from what was seen (or fail).
+    mutating func finishDetection() throws(IngestError) {
+        guard detecting else { return }
+        let hasRecords = buffered.contains { if case .record = $0 { return true } else { return false } }
+        if !hasRecords && detector.samplesSeen == 0 {
+            // Nothing to parse: flush rejections, no format.
+            let items = buffered
+            buffered = []
+            for case .rejection(let r) in items { report.count(r); onRejection?(r) }
+            timestampParser = nil
+            return
+        }
+        if detector.samplesSeen == 0 {
+            // Records exist but none has a usable timestamp value: they are all rejected.
+            timestampParser = TimestampParser(format: .iso8601, zone: timeZone)
+            report.timestampFormat = nil
+            replayBuffered()
+            return
+        }
+        try finishDetectionOrFail()
+    }
+
+    /// Reserves event columns for an input of `totalBytes`, from the rows per byte so far.
+    mutating func reserveEstimate(totalBytes: Int) {
+        guard report.bytesRead > 0, report.rowsRead > 0 else { return }
+        let estimate = Double(totalBytes) * Double(report.rowsRead) / Double(report.bytesRead) * 1.05
+        guard estimate.isFinite, estimate < 2_000_000_000 else { return }
+        table.reserve(Int(estimate), stages: table.hasStages, channels: table.hasChannels)
+    }
+}
+
+/// Whether `bytes` is well-formed UTF-8.
+func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    var ascii = true
+    for b in bytes where b >= 0x80 { ascii = false; break }
+    if ascii { return true }
+    var iterator = bytes.makeIterator()
+    var decoder = UTF8()
+    while true {
+        switch decoder.decode(&iterator) {
+        case .scalarValue: continue
+        case .emptyInput: return true
+        case .error: return false
+        }
+    }
+}
+
+/// Interns `bytes`, counting new names that are not valid UTF-8 in `invalid`.
+@inline(__always)
+private func internSymbol(_ symbols: inout SymbolTable, _ bytes: UnsafeRawBufferPointer, _ invalid: inout Int) -> UInt32 {
+    let before = symbols.count
+    let id = symbols.intern(bytes)
+    if symbols.count != before && !isValidUTF8(bytes) { invalid += 1 }
+    return id
+}

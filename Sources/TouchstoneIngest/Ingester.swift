@@ -1,0 +1,233 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Turns CSV bytes into an `EventTable`, streaming: bytes are read into one reused buffer and
+/// handed to libcsv; only mapped fields are kept, as bytes, interned to ids.
+///
+/// Every data record is either used or rejected (`IngestReport.rowsRead == rowsUsed +
+/// rowsRejected`); rejections go to `onRejection` as they happen and are counted in the report.
+///
+/// Use `ingest(_:)` for files, or `begin(source:)` / `consume(_:)` / `endSource()` /
+/// `finish()` to push bytes in chunks of any size (the result never depends on chunking).
+///
+/// Cost: O(bytes) time; memory is the event columns (20 bytes per event plus 4 per optional
+/// column) plus the distinct names, plus the read buffer.
+public final class Ingester {
+    private let options: IngestOptions
+    private let state: UnsafeMutablePointer<IngestState>
+    private var parser: CSVParser?
+    private var sourceOpen = false
+    /// Bytes of the current input before its first line end is known (delimiter detection).
+    private var preamble: [UInt8] = []
+
+    /// - Parameter onRejection: called once per rejected row, in input order.
+    public init(options: IngestOptions, onRejection: ((Rejection) -> Void)? = nil) {
+        self.options = options
+        state = .allocate(capacity: 1)
+        state.initialize(to: IngestState(options: options, onRejection: onRejection))
+    }
+
+    deinit {
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
+
+    /// Reads all `inputs` as one log.
+    public func ingest(_ inputs: [InputSource]) throws(IngestError) -> (EventTable, IngestReport) {
+        let capacity = max(options.bufferBytes, 4096)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
+        var sources: [ByteSource] = []
+        for input in inputs { sources.append(try ByteSource(input)) }
+        let knownSize = sources.reduce(0) { $0 + ($1.plainSize ?? 0) }
+        for source in sources {
+            try begin(source: source.name)
+            var reserved = false
+            while true {
+                let n = try source.read(into: buffer)
+                if n == 0 { break }
+                try consume(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                if !reserved && knownSize > 0 && state.pointee.report.bytesRead > 0 {
+                    reserved = true
+                    state.pointee.reserveEstimate(totalBytes: knownSize)
+                }
+            }
+            try endSource()
+        }
+        return try finish()
+    }
+
+    /// Starts a new input named `name` (its header comes first unless `hasHeader` is off).
+    public func begin(source name: String) throws(IngestError) {
+        if sourceOpen { try endSource() }
+        guard state.pointee.table.sources.count < Int(UInt16.max) else {
+            throw IngestError(source: name, message: "too many inputs (at most \(UInt16.max - 1))")
+        }
+        state.pointee.beginSource(name)
+        preamble.removeAll(keepingCapacity: true)
+        parser = nil
+        sourceOpen = true
+    }
+
+    /// Feeds the next bytes of the current input.
+    public func consume(_ bytes: UnsafeRawBufferPointer) throws(IngestError) {
+        guard sourceOpen else { throw IngestError(message: "consume called without begin(source:)") }
+        state.pointee.report.bytesRead += bytes.count
+        if parser == nil {
+            preamble.append(contentsOf: bytes)
+            guard let sniff = Dialect.sniff(preamble, atEnd: false, forced: options.delimiter) else { return }
+            try startParsing(sniff)
+            return
+        }
+        try process(bytes)
+    }
+
+    /// Ends the current input, flushing a last record without a line terminator.
+    public func endSource() throws(IngestError) {
+        guard sourceOpen else { return }
+        if parser == nil {
+            let sniff = Dialect.sniff(preamble, atEnd: true, forced: options.delimiter)
+                ?? Dialect(delimiter: options.delimiter ?? UInt8(ascii: ","), lineEnd: 0x0A, bomLength: 0)
+            try startParsing(sniff)
+        }
+        guard let p = parser else { return }
+        // An open quote at the end of input: reject its first line, read the rest again.
+        while p.isInOpenQuote {
+            try recoverFromOpenQuote(p, reason: .unterminatedQuote,
+                                     detail: "quoted field is never closed before the end of input")
+            if let error = state.pointee.fatal { throw error }
+        }
+        state.pointee.beginFinalRecord()
+        try p.finish(context: UnsafeMutableRawPointer(state), field: fieldCallback, record: recordCallback)
+        try state.pointee.endSource()
+        if let error = state.pointee.fatal { throw error }
+        parser = nil
+        sourceOpen = false
+    }
+
+    /// Ends the last input and returns the table and the report.
+    public func finish() throws(IngestError) -> (EventTable, IngestReport) {
+        if sourceOpen { try endSource() }
+        try state.pointee.finishDetection()
+        if let error = state.pointee.fatal { throw error }
+        let result = (state.pointee.table, state.pointee.report)
+        return result
+    }
+
+    private func startParsing(_ dialect: Dialect) throws(IngestError) {
+        parser = try CSVParser(delimiter: dialect.delimiter)
+        state.pointee.lineEnd = dialect.lineEnd
+        state.pointee.report.delimiters.append(dialect.delimiter)
+        let bytes = preamble
+        preamble = []
+        try withBytes(bytes, from: dialect.bomLength) { (raw) throws(IngestError) in try process(raw) }
+    }
+
+    /// Hands `chunk` to libcsv one line at a time, so that each record's first line and raw
+    /// bytes are known exactly; libcsv keeps its state across lines (quoted newlines).
+    private func process(_ chunk: UnsafeRawBufferPointer) throws(IngestError) {
+        guard let p = parser, let base = chunk.baseAddress else { return }
+        let s = state
+        let lineEnd = Int32(s.pointee.lineEnd)
+        let context = UnsafeMutableRawPointer(s)
+        var pos = 0
+        s.pointee.chunk = chunk
+        s.pointee.chunkRecordStart = 0
+        while pos < chunk.count {
+            let found: UnsafeMutableRawPointer? = memchr(base + pos, lineEnd, chunk.count - pos)
+            var end = chunk.count
+            if let found { end = UnsafeRawPointer(found) - base + 1 }
+            s.pointee.beginSlice(at: pos, end: end)
+            let outcome = try p.parse(UnsafeRawBufferPointer(rebasing: chunk[pos..<end]), context: context,
+                                      field: fieldCallback, record: recordCallback)
+            if let error = s.pointee.fatal { throw error }
+            if found != nil { s.pointee.line += 1; s.pointee.report.linesRead += 1 }
+            switch outcome {
+            case .parsed:
+                s.pointee.endSlice(betweenRecords: p.isBetweenRecords)
+                if p.isInOpenQuote && p.pendingFieldBytes > options.maxFieldBytes {
+                    try recoverFromOpenQuote(p, reason: .fieldTooLarge,
+                                             detail: "quoted field exceeds \(options.maxFieldBytes) bytes (unterminated quote?)")
+                    s.pointee.chunk = chunk
+                    s.pointee.chunkRecordStart = end
+                }
+            case .badQuoting(let offset):
+                s.pointee.rejectBadQuoting(byteInSlice: offset)
+                try p.reset()
+            }
+            if let error = s.pointee.fatal { throw error }
+            pos = end
+        }
+        s.pointee.endChunk()
+    }
+
+    /// Rejects the first line of the open record and parses its remaining lines again.
+    private func recoverFromOpenQuote(_ p: CSVParser, reason: RejectionReason, detail: String) throws(IngestError) {
+        let rest = state.pointee.rejectOpenRecordFirstLine(reason: reason, detail: detail)
+        try p.reset()
+        try withBytes(rest, from: 0) { (raw) throws(IngestError) in try process(raw) }
+    }
+}
+
+/// Calls `body` with the bytes of `array` from `start` (typed throws through a closure).
+private func withBytes(_ array: [UInt8], from start: Int,
+                       _ body: (UnsafeRawBufferPointer) throws(IngestError) -> Void) throws(IngestError) {
+    var failure: IngestError?
+    array.withUnsafeBytes { raw in
+        do throws(IngestError) {
+            try body(UnsafeRawBufferPointer(rebasing: raw[min(start, raw.count)...]))
+        } catch {
+            failure = error
+        }
+    }
+    if let failure { throw failure }
+}
+
+private let fieldCallback: CSVParser.FieldCallback = { field, length, context in
+    guard let context else { return }
+    context.assumingMemoryBound(to: IngestState.self).pointee.field(UnsafeRawPointer(field), length)
+}
+
+private let recordCallback: CSVParser.RecordCallback = { _, context in
+    guard let context else { return }
+    context.assumingMemoryBound(to: IngestState.self).pointee.endRecord()
+}
+
+/// The dialect of one input, sniffed from its first line.
+struct Dialect {
+    var delimiter: UInt8
+    /// `\n`, or `\r` for files with old Mac line ends.
+    var lineEnd: UInt8
+    var bomLength: Int
+
+    /// Detects from `bytes` (the input's start) once its first line is complete or at the end.
+    static func sniff(_ bytes: [UInt8], atEnd: Bool, forced: UInt8?) -> Dialect? {
+        let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        if !atEnd && bytes.count < 3 && [0xEF, 0xBB, 0xBF].starts(with: bytes) { return nil }
+        var counts: [UInt8: Int] = [0x2C: 0, 0x3B: 0, 0x09: 0, 0x7C: 0]
+        var inQuotes = false
+        var lineEnd: UInt8?
+        var i = bom
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == 0x22 { inQuotes.toggle() } else if !inQuotes {
+                if c == 0x0A { lineEnd = 0x0A; break }
+                if c == 0x0D {
+                    if i + 1 < bytes.count { lineEnd = bytes[i + 1] == 0x0A ? 0x0A : 0x0D; break }
+                    if atEnd { lineEnd = 0x0D; break }
+                    return nil
+                }
+                if counts[c] != nil { counts[c, default: 0] += 1 }
+            }
+            i += 1
+        }
+        if lineEnd == nil && !atEnd { return nil }
+        let order: [UInt8] = [0x2C, 0x3B, 0x09, 0x7C]
+        var best: UInt8 = 0x2C
+        for d in order where counts[d, default: 0] > counts[best, default: 0] { best = d }
+        return Dialect(delimiter: forced ?? best, lineEnd: lineEnd ?? 0x0A, bomLength: bom)
+    }
+}

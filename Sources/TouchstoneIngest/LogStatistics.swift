@@ -1,0 +1,70 @@
+/// Summary numbers of a log, as `touchstone stats` prints them.
+///
+/// Cost: O(events) time; O(customers) scratch for the events-per-customer distribution.
+public struct LogStatistics: Sendable {
+    /// One name with its event count.
+    public struct Count: Sendable, Equatable {
+        public var name: String
+        public var events: Int
+    }
+
+    /// A distribution summary; quantiles interpolate linearly between closest ranks.
+    public struct Distribution: Sendable, Equatable {
+        public var min: Double, median: Double, p90: Double, max: Double
+    }
+
+    public var customers: Int
+    public var events: Int
+    /// Touchpoints by event count (descending, then name).
+    public var touchpoints: [Count]
+    /// Stages by event count; empty when no stage column is mapped.
+    public var stages: [Count]
+    /// Channels by event count; empty when no channel column is mapped.
+    public var channels: [Count]
+    /// Earliest and latest event, microseconds since the Unix epoch (UTC); nil without events.
+    public var firstEvent: Int64?
+    public var lastEvent: Int64?
+    /// Events per customer; nil without events.
+    public var eventsPerCustomer: Distribution?
+    public var outOfOrderEvents: Int
+    public var duplicateEvents: Int
+    public var duplicatesRemoved: Bool
+
+    public init(_ log: EventLog) {
+        let table = log.events
+        customers = log.traceCount
+        events = table.count
+        touchpoints = LogStatistics.counts(table.activities.map(\.rawValue), names: table.activityNames)
+        stages = table.hasStages ? LogStatistics.counts(table.stages.map(\.rawValue), names: table.stageNames) : []
+        channels = table.hasChannels ? LogStatistics.counts(table.channels.map(\.rawValue), names: table.channelNames) : []
+        firstEvent = table.timestamps.min()
+        lastEvent = table.timestamps.max()
+        var lengths = (0..<log.traceCount).map { Double(log.traceBounds[$0 + 1] - log.traceBounds[$0]) }
+        lengths.sort()
+        eventsPerCustomer = lengths.isEmpty ? nil : Distribution(
+            min: lengths[0], median: quantile(sorted: lengths, 0.5), p90: quantile(sorted: lengths, 0.9), max: lengths[lengths.count - 1])
+        outOfOrderEvents = log.outOfOrderEvents
+        duplicateEvents = log.duplicateEvents
+        duplicatesRemoved = log.duplicatesRemoved
+    }
+
+    private static func counts(_ ids: [UInt32], names: SymbolTable) -> [Count] {
+        var counts = [Int](repeating: 0, count: names.count)
+        for id in ids { counts[Int(id)] += 1 }
+        return counts.enumerated()
+            .filter { $0.element > 0 }
+            .map { Count(name: names.name(UInt32($0.offset)), events: $0.element) }
+            .sorted { $0.events != $1.events ? $0.events > $1.events : Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+    }
+}
+
+/// The `q`-quantile of ascending `values` by linear interpolation between closest ranks
+/// (position `(n - 1) * q`, numpy's default); 0 for an empty array.
+public func quantile(sorted values: [Double], _ q: Double) -> Double {
+    guard !values.isEmpty else { return 0 }
+    let position = Double(values.count - 1) * q
+    let lower = Int(position.rounded(.down))
+    let upper = Swift.min(lower + 1, values.count - 1)
+    let fraction = position - Double(lower)
+    return values[lower] + (values[upper] - values[lower]) * fraction
+}

@@ -1,0 +1,146 @@
+import TouchstoneIngest
+
+/// Renders `touchstone stats` results. Computes nothing: every number comes from
+/// `LogStatistics` and `IngestReport`.
+public enum StatsRenderer {
+    public static func text(_ stats: LogStatistics, _ report: IngestReport, sources: [String]) -> String {
+        var out = ""
+        func line(_ s: String = "") { out += s + "\n" }
+        line("Log: " + sources.joined(separator: ", "))
+        line("Rows: \(report.rowsRead) read = \(report.rowsUsed) used + \(report.rowsRejected) rejected"
+             + (report.blankLines > 0 ? " (\(report.blankLines) blank lines skipped)" : ""))
+        for (reason, count) in report.rejectionCounts.sorted(by: { $0.key < $1.key }) {
+            line("  \(pad(reason.rawValue, 24)) \(count)")
+        }
+        if !report.sampleRejections.isEmpty {
+            line("First rejections:")
+            for r in report.sampleRejections.prefix(5) {
+                let source = r.source < sources.count ? sources[r.source] : ""
+                line("  \(source):\(r.line)\(r.column.map { ":\($0)" } ?? ""): \(r.reason.rawValue): \(Text.truncate(r.detail, 70))")
+            }
+        }
+        line("Customers: \(stats.customers)")
+        line("Events: \(stats.events)" + (stats.duplicatesRemoved ? " (after dropping \(stats.duplicateEvents) duplicates)" : ""))
+        if let first = stats.firstEvent, let last = stats.lastEvent {
+            line("Time range: \(ISO8601.format(first)) … \(ISO8601.format(last))")
+        }
+        if let d = stats.eventsPerCustomer {
+            line("Events per customer: min \(Text.number(d.min)), median \(Text.number(d.median)), p90 \(Text.number(d.p90)), max \(Text.number(d.max))")
+        }
+        line("Out-of-order events: \(stats.outOfOrderEvents)")
+        line("Duplicate events: \(stats.duplicateEvents)" + (stats.duplicatesRemoved ? " (dropped)" : ""))
+        if report.invalidUTF8Names > 0 { line("Names with invalid UTF-8: \(report.invalidUTF8Names) (shown with U+FFFD)") }
+        line()
+        line("Mapping:")
+        if let mapping = report.mappings.first {
+            for c in mapping.columns {
+                line("  \(pad(c.role.description, 24)) \(Text.truncate(c.name, 50)) (column \(c.index + 1)\(c.detected ? ", detected" : ""))")
+            }
+        }
+        let delimiters = Set(report.delimiters).sorted().map(Text.delimiterName).joined(separator: ", ")
+        if !delimiters.isEmpty { line("  \(pad("delimiter", 24)) \(delimiters)") }
+        line("  \(pad("timestamp format", 24)) \(report.timestampFormat?.description ?? "none")\(report.timestampFormatDetected ? " (detected)" : "")")
+        line("  \(pad("time zone", 24)) \(report.timeZone)")
+        section(&out, "Touchpoints", stats.touchpoints)
+        if !stats.stages.isEmpty { section(&out, "Stages", stats.stages) }
+        if !stats.channels.isEmpty { section(&out, "Channels", stats.channels) }
+        return out
+    }
+
+    private static func section(_ out: inout String, _ title: String, _ counts: [LogStatistics.Count]) {
+        out += "\n\(title) (\(counts.count)):\n"
+        let width = min(70, counts.map { $0.name.count }.max() ?? 0)
+        for c in counts {
+            out += "  " + pad(Text.truncate(Text.printable(c.name), 70), width) + "  " + String(c.events) + "\n"
+        }
+    }
+
+    private static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+    }
+}
+
+/// Small text helpers shared by the text renderers.
+enum Text {
+    /// Shortens to at most `limit` characters, ending with `…` when cut.
+    static func truncate(_ s: String, _ limit: Int) -> String {
+        s.count <= limit ? s : String(s.prefix(max(0, limit - 1))) + "…"
+    }
+
+    /// Replaces control characters (from untrusted log data) with visible escapes.
+    static func printable(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            if u.value < 0x20 || u.value == 0x7F { out += "\\u{\(String(u.value, radix: 16))}" } else { out.unicodeScalars.append(u) }
+        }
+        return out
+    }
+
+    /// An integer when whole, else up to two decimals.
+    static func number(_ x: Double) -> String {
+        if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
+        let hundredths = (x * 100).rounded()
+        return String(format2(hundredths / 100))
+    }
+
+    private static func format2(_ x: Double) -> String {
+        let scaled = Int64((x * 100).rounded())
+        let sign = scaled < 0 ? "-" : ""
+        let a = abs(scaled)
+        let frac = a % 100
+        return sign + String(a / 100) + "." + (frac < 10 ? "0" : "") + String(frac)
+    }
+
+    static func delimiterName(_ d: UInt8) -> String {
+        switch d {
+        case 0x09: "tab"
+        case 0x2C: "','"
+        case 0x3B: "';'"
+        case 0x7C: "'|'"
+        default: "'" + String(UnicodeScalar(d)) + "'"
+        }
+    }
+}
+
+/// Formats microseconds since the Unix epoch as ISO 8601 UTC (`2024-03-01T09:15:00Z`,
+/// with a fraction only when non-zero).
+public enum ISO8601 {
+    public static func format(_ micros: Int64) -> String {
+        var days = micros / 86_400_000_000
+        var rest = micros % 86_400_000_000
+        if rest < 0 { rest += 86_400_000_000; days -= 1 }
+        let (y, m, d) = civil(fromDays: days)
+        let seconds = rest / 1_000_000
+        let fraction = rest % 1_000_000
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        var year = String(abs(y))
+        while year.count < 4 { year = "0" + year }
+        if y < 0 { year = "-" + year }
+        var text = "\(year)-\(two(m))-\(two(d))T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
+        if fraction != 0 {
+            var f = String(fraction)
+            while f.count < 6 { f = "0" + f }
+            while f.hasSuffix("0") { f.removeLast() }
+            text += "." + f
+        }
+        return text + "Z"
+    }
+
+    /// Howard Hinnant's civil_from_days.
+    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+}
+
+extension StatsRenderer {
+    public static func json(_ stats: LogStatistics, _ report: IngestReport, sources: [String]) -> String { "{}" }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import TouchstoneIngest
+
+/// Input and ingest options shared by every command that reads a log.
+struct IngestArguments: ParsableArguments {
+    @Argument(help: ArgumentHelp("Log files read as one log (same columns); '-' reads standard input; .gz is decompressed.",
+                                 valueName: "log"))
+    var inputs: [String]
+
+    @Option(name: .customLong("case"), help: ArgumentHelp("Customer (case) id column: header name or 1-based position.", valueName: "column"))
+    var caseColumn: ColumnReference?
+
+    @Option(name: .customLong("activity"), help: ArgumentHelp("Touchpoint (activity) column.", valueName: "column"))
+    var activityColumn: ColumnReference?
+
+    @Option(name: .customLong("timestamp"), help: ArgumentHelp("Timestamp column.", valueName: "column"))
+    var timestampColumn: ColumnReference?
+
+    @Option(name: .customLong("stage"), help: ArgumentHelp("Journey stage column (optional).", valueName: "column"))
+    var stageColumn: ColumnReference?
+
+    @Option(name: .customLong("channel"), help: ArgumentHelp("Channel column (optional).", valueName: "column"))
+    var channelColumn: ColumnReference?
+
+    @Option(name: .customLong("attribute"), help: ArgumentHelp("A column kept per event for filtering (repeatable).", valueName: "column"))
+    var attributeColumns: [ColumnReference] = []
+
+    @Option(help: ArgumentHelp("Field delimiter: one ASCII character, or 'tab'. Default: detected from the header (, ; tab |).", valueName: "char"))
+    var delimiter: Delimiter?
+
+    @Flag(name: .customLong("no-header"), help: "The first line is data; map columns by position.")
+    var noHeader = false
+
+    @Option(name: .customLong("timestamp-format"),
+            help: ArgumentHelp("strftime-style pattern, e.g. '%d.%m.%Y %H:%M:%S', or iso8601, epoch-s, epoch-ms, epoch-us. Default: detected.", valueName: "pattern"))
+    var timestampFormat: TimestampFormatArgument?
+
+    @Option(help: ArgumentHelp("Zone of timestamps without an offset: UTC, +01:00, or an IANA name such as Europe/Berlin.", valueName: "zone"))
+    var timezone: TimeZoneSpec = .utc
+
+    @Option(help: ArgumentHelp("Write every rejected row to this CSV file (line,record,reason,row).", valueName: "file"))
+    var rejects: String?
+
+    @Option(name: .customLong("max-reject-rate"),
+            help: ArgumentHelp("Fail with exit code 2 when more than this share of rows (0…1) is rejected.", valueName: "rate"))
+    var maxRejectRate: Double?
+
+    @Flag(help: "Drop exact duplicate events (same customer, touchpoint and timestamp), keeping the first.")
+    var dedupe = false
+
+    @Option(name: .customLong("max-field-size"), help: ArgumentHelp("Longest field accepted, in bytes.", valueName: "bytes"))
+    var maxFieldSize: Int = 128 * 1024
+
+    mutating func validate() throws {
+        if let rate = maxRejectRate, !(rate >= 0 && rate <= 1) {
+            throw ValidationError("--max-reject-rate must be between 0 and 1, got \(rate)")
+        }
+        if maxFieldSize < 1 { throw ValidationError("--max-field-size must be at least 1") }
+        if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
+    }
+
+    var options: IngestOptions {
+        var o = IngestOptions()
+        o.columns = ColumnSelection(caseID: caseColumn, touchpoint: activityColumn, timestamp: timestampColumn,
+                                    stage: stageColumn, channel: channelColumn, attributes: attributeColumns)
+        o.delimiter = delimiter?.byte
+        o.hasHeader = !noHeader
+        o.timestampFormat = timestampFormat?.format
+        o.timeZone = timezone
+        o.maxFieldBytes = maxFieldSize
+        return o
+    }
+
+    var sources: [InputSource] { inputs.map(InputSource.init(argument:)) }
+}
+
+extension ColumnReference: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard !argument.isEmpty else { return nil }
+        self.init(parsing: argument)
+    }
+}
+
+extension TimeZoneSpec: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let zone = try? TimeZoneSpec(parsing: argument) else { return nil }
+        self = zone
+    }
+}
+
+/// A delimiter given on the command line: exactly one ASCII byte.
+struct Delimiter: ExpressibleByArgument {
+    var byte: UInt8
+    init?(argument: String) {
+        switch argument {
+        case "tab", "\\t", "\t": byte = 0x09
+        default:
+            let bytes = Array(argument.utf8)
+            guard bytes.count == 1, bytes[0] < 0x80, bytes[0] != 0x22, bytes[0] != 0x0A, bytes[0] != 0x0D else { return nil }
+            byte = bytes[0]
+        }
+    }
+}
+
+/// `--timestamp-format`: a named format or a strftime-style pattern.
+struct TimestampFormatArgument: ExpressibleByArgument {
+    var format: TimestampFormat
+    init?(argument: String) {
+        switch argument.lowercased() {
+        case "iso8601", "iso": format = .iso8601
+        case "epoch-s", "epoch", "unix": format = .epoch(.seconds)
+        case "epoch-ms": format = .epoch(.milliseconds)
+        case "epoch-us": format = .epoch(.microseconds)
+        default:
+            guard let pattern = try? TimestampPattern(argument) else { return nil }
+            format = .pattern(pattern)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import TouchstoneIngest
+import TouchstoneReport
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Summarise a log: rows read/used/rejected, customers, touchpoints, time range.",
+        discussion: "Every row read is either used or rejected with its line and reason: read = used + rejected. JSON keys are documented in docs/stats-json.md."
+    )
+
+    @OptionGroup var ingest: IngestArguments
+
+    @Option(help: "Output format: text or json.")
+    var format: StatsFormat = .text
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the result to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    func run() throws {
+        let loaded = try LogLoader.load(ingest)
+        let stats = LogStatistics(loaded.log)
+        let text: String
+        switch format {
+        case .text: text = StatsRenderer.text(stats, loaded.report, sources: loaded.log.events.sources)
+        case .json: text = StatsRenderer.json(stats, loaded.report, sources: loaded.log.events.sources)
+        }
+        let out = try OutputFile(path: output)
+        try out.write(text)
+        try out.close()
+    }
+}
+
+enum StatsFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}

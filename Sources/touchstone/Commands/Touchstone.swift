@@ -1,0 +1,51 @@
+import ArgumentParser
+import TouchstoneIngest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct Touchstone: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "touchstone",
+        abstract: "Mine customer journeys from touchpoint event logs.",
+        discussion: """
+        Exit codes: 0 ok, 1 conformance threshold failed, 2 usage or input error.
+        Results go to standard output (or --output); errors and notes to standard error.
+        """,
+        subcommands: [StatsCommand.self, DiscoverCommand.self]
+    )
+
+    /// Parses and runs, mapping every failure to the documented exit codes.
+    static func main() {
+        signal(SIGPIPE, SIG_IGN)
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            Diagnostics.printUsageError(fullMessage(for: error))
+            Glibc.exit(ExitStatus.usageOrInputError)
+        }
+        do {
+            var command = command
+            try command.run()
+        } catch let error as IngestError {
+            Diagnostics.printError(error)
+            Glibc.exit(ExitStatus.usageOrInputError)
+        } catch let error as FrontendError {
+            Diagnostics.printError(error.message)
+            Glibc.exit(error.exitStatus)
+        } catch let error as ExitCode {
+            Glibc.exit(error.rawValue)
+        } catch {
+            Diagnostics.printUsageError(fullMessage(for: error))
+            Glibc.exit(ExitStatus.usageOrInputError)
+        }
+        Glibc.exit(0)
+    }
+}

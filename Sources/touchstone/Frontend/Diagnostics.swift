@@ -1,0 +1,43 @@
+import TouchstoneIngest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Documented exit codes.
+enum ExitStatus {
+    static let ok: Int32 = 0
+    static let thresholdFailed: Int32 = 1
+    static let usageOrInputError: Int32 = 2
+}
+
+/// A failure found by the frontend (not by the library), with its exit status.
+struct FrontendError: Error {
+    var message: String
+    var exitStatus: Int32 = ExitStatus.usageOrInputError
+}
+
+/// Prints to standard error in the `path:line:column: error: message` form.
+enum Diagnostics {
+    static func printError(_ error: IngestError) {
+        var prefix = ""
+        if let source = error.source { prefix += source + ":" }
+        if let line = error.line {
+            prefix += "\(line):"
+            if let column = error.column { prefix += "\(column):" }
+        }
+        write((prefix.isEmpty ? "" : prefix + " ") + "error: " + error.message + "\n")
+    }
+
+    static func printError(_ message: String) { write("error: " + message + "\n") }
+
+    static func printUsageError(_ message: String) {
+        write(message.hasSuffix("\n") ? message : message + "\n")
+    }
+
+    static func note(_ message: String) { write("note: " + message + "\n") }
+
+    static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in _ = Glibc.write(2, bytes.baseAddress, bytes.count) }
+    }
+}
