@@ -48,8 +48,17 @@ struct IngestState {
     var pending: [UInt8] = []
     var recordOpen = false
     var recordLine = 1
-    var sliceIsFresh = false
-    var recordsEndedInSlice = 0
+    /// Whether the next slice starts a physical line.
+    var atLineStart = true
+    /// Whether a record was open when the current physical line started.
+    var lineStartedInRecord = false
+    /// Records that ended on the current physical line.
+    var recordsEndedInLine = 0
+    /// A record rejected for bad quoting whose line has not ended yet: its remaining bytes
+    /// are skipped, then it is reported with its whole raw text.
+    var discardingLine = false
+    var discardedColumn = 0
+    var discardedErrorLine = 0
     /// Raw bytes to use instead of the input position (when replaying buffered records).
     var rawOverride: [UInt8]?
 
@@ -100,36 +109,37 @@ struct IngestState {
         capturing = true
         captured = []
         recordOpen = false
+        atLineStart = true
+        discardingLine = false
         pending.removeAll(keepingCapacity: true)
         resetRecord()
     }
 
     mutating func beginSlice(at start: Int, end: Int) {
         sliceEnd = end
-        recordsEndedInSlice = 0
-        if recordOpen {
-            sliceIsFresh = false
-        } else {
-            sliceIsFresh = true
-            recordLine = line
-            chunkRecordStart = start
-            pending.removeAll(keepingCapacity: true)
+        if atLineStart {
+            lineStartedInRecord = recordOpen
+            recordsEndedInLine = 0
+            if !recordOpen {
+                recordLine = line
+                chunkRecordStart = start
+                pending.removeAll(keepingCapacity: true)
+            }
         }
     }
 
-    mutating func endSlice(betweenRecords: Bool) {
-        if betweenRecords {
-            if sliceIsFresh && recordsEndedInSlice == 0 && sliceEnd > 0 && chunk[sliceEnd - 1] == lineEnd {
-                report.blankLines += 1
-            }
-            recordOpen = false
-        } else {
-            recordOpen = true
+    /// After the slice was parsed; `terminated` tells whether it ended a physical line.
+    mutating func endSlice(betweenRecords: Bool, terminated: Bool) {
+        recordOpen = !betweenRecords
+        atLineStart = terminated
+        if terminated && !lineStartedInRecord && recordsEndedInLine == 0 && betweenRecords {
+            report.blankLines += 1
         }
     }
 
     mutating func endChunk() {
-        if recordOpen && chunkRecordStart < chunk.count {
+        // Keep the open record's bytes, and those of a line not yet ended.
+        if (recordOpen || !atLineStart) && chunkRecordStart < chunk.count {
             pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[chunkRecordStart...]))
         }
         chunk = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -142,16 +152,13 @@ struct IngestState {
         chunk = UnsafeRawBufferPointer(start: nil, count: 0)
         chunkRecordStart = 0
         sliceEnd = 0
-        recordsEndedInSlice = 0
+        if discardingLine { finishBadQuoting() }
     }
 
     mutating func endSource() throws(IngestError) {
         if fatal != nil { return }
-        if expectingHeader || (mapping == nil && !hasHeader && captured.isEmpty && sourceIndex >= 0 && record == 0 && report.delimiters.count > sourceIndex && false) {
-            throw IngestError(source: sourceName, message: "input is empty: expected a header line")
-        }
-        if let last = report.mappings.last, report.mappings.count > sourceIndex, mapping == nil, !hasHeader, last.fieldCount < 0 {
-            _ = last
+        if mapping == nil {
+            throw IngestError(source: sourceName, message: hasHeader ? "input is empty: expected a header line" : "input is empty")
         }
         recordOpen = false
         pending.removeAll(keepingCapacity: true)
@@ -201,7 +208,7 @@ struct IngestState {
     }
 
     mutating func endRecord() {
-        recordsEndedInSlice += 1
+        recordsEndedInLine += 1
         if fatal != nil { return }
         defer { resetRecord() }
         if capturing {
@@ -266,10 +273,18 @@ struct IngestState {
         }
         report.mappings.append(resolved)
         mapping = resolved
-        slotOfColumn = Array(repeating: -1, count: fieldCount)
-        columnOfSlot = Array(repeating: -1, count: 5 + attributeNames.count)
+        (slotOfColumn, columnOfSlot) = IngestState.slotLayout(resolved)
+        slotStart = Array(repeating: 0, count: columnOfSlot.count)
+        slotLength = Array(repeating: 0, count: columnOfSlot.count)
+    }
+
+    /// Slot of each column and column of each slot for `mapping`.
+    static func slotLayout(_ mapping: ColumnMapping) -> (slotOfColumn: [Int], columnOfSlot: [Int]) {
+        var slotOfColumn = Array(repeating: -1, count: mapping.fieldCount)
+        let attributes = mapping.columns.filter { if case .attribute = $0.role { true } else { false } }.count
+        var columnOfSlot = Array(repeating: -1, count: 5 + attributes)
         var nextAttribute = 5
-        for c in resolved.columns {
+        for c in mapping.columns {
             let slot: Int
             switch c.role {
             case .caseID: slot = 0
@@ -284,8 +299,7 @@ struct IngestState {
             if slotOfColumn[c.index] < 0 { slotOfColumn[c.index] = slot }
             columnOfSlot[slot] = c.index
         }
-        slotStart = Array(repeating: 0, count: columnOfSlot.count)
-        slotLength = Array(repeating: 0, count: columnOfSlot.count)
+        return (slotOfColumn, columnOfSlot)
     }
 
     @inline(__always)
@@ -373,23 +387,37 @@ struct IngestState {
         onRejection?(rejection)
     }
 
-    /// A strict-quoting error `offset` bytes into the current slice: reject the record.
-    mutating func rejectBadQuoting(byteInSlice offset: Int) {
+    /// A strict-quoting error in the current slice: the record is rejected once its line ends.
+    mutating func rejectBadQuoting(terminated: Bool) {
         if fatal != nil { return }
-        let sliceStart = sliceEnd - (sliceEnd - (sliceIsFresh ? chunkRecordStart : 0))
-        _ = sliceStart
         let column = fieldIndex + 1
         if expectingHeader {
-            fatal = IngestError(source: sourceName, line: line - (chunk.count > 0 && sliceEnd > 0 && chunk[sliceEnd - 1] == lineEnd ? 1 : 0), column: column,
+            fatal = IngestError(source: sourceName, line: recordLine, column: column,
                                 message: "bad quoting in the header: a quote inside an unquoted field, or text after a closing quote")
             return
         }
+        discardingLine = true
+        discardedColumn = column
+        discardedErrorLine = terminated ? line - 1 : line
+        recordOpen = true
+        atLineStart = terminated
+        if terminated { finishBadQuoting() }
+    }
+
+    /// A slice of the line after a bad-quoting error: skipped, reported at the line's end.
+    mutating func skipDiscardedSlice(terminated: Bool) {
+        atLineStart = terminated
+        if terminated { finishBadQuoting() }
+    }
+
+    mutating func finishBadQuoting() {
+        discardingLine = false
         record += 1
         report.rowsRead += 1
-        let errorLine = line - (sliceEnd > 0 && chunk[sliceEnd - 1] == lineEnd ? 1 : 0)
-        let place = errorLine == recordLine ? "" : " (on line \(errorLine))"
+        let column = discardedColumn
+        let place = discardedErrorLine == recordLine ? "" : " (on line \(discardedErrorLine))"
         reject(.badQuoting, column: column, "field \(column): a quote inside an unquoted field, or text after a closing quote\(place)")
-        if capturing { capturing = !expectingHeader && mapping == nil; captured = [] }
+        if capturing { captured = [] }
         resetRecord()
         recordOpen = false
         pending.removeAll(keepingCapacity: true)
@@ -419,6 +447,7 @@ struct IngestState {
         resetRecord()
         line = recordLine + 1
         recordOpen = false
+        atLineStart = true
         pending.removeAll(keepingCapacity: true)
         chunk = UnsafeRawBufferPointer(start: nil, count: 0)
         chunkRecordStart = 0
@@ -476,7 +505,10 @@ struct IngestState {
         // Buffered records of an earlier input use that input's mapping.
         let current = mapping
         let currentSlots = (slotOfColumn, columnOfSlot)
-        if source < report.mappings.count { mapping = report.mappings[source] }
+        if source < report.mappings.count, report.mappings[source] != current {
+            mapping = report.mappings[source]
+            (slotOfColumn, columnOfSlot) = IngestState.slotLayout(report.mappings[source])
+        }
         useRecord()
         mapping = current
         (slotOfColumn, columnOfSlot) = currentSlots

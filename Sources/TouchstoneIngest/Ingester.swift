@@ -141,22 +141,29 @@ public final class Ingester {
             var end = chunk.count
             if let found { end = UnsafeRawPointer(found) - base + 1 }
             s.pointee.beginSlice(at: pos, end: end)
+            let terminated = found != nil
+            if s.pointee.discardingLine {
+                if terminated { s.pointee.line += 1; s.pointee.report.linesRead += 1 }
+                s.pointee.skipDiscardedSlice(terminated: terminated)
+                pos = end
+                continue
+            }
             let outcome = try p.parse(UnsafeRawBufferPointer(rebasing: chunk[pos..<end]), context: context,
                                       field: fieldCallback, record: recordCallback)
             if let error = s.pointee.fatal { throw error }
-            if found != nil { s.pointee.line += 1; s.pointee.report.linesRead += 1 }
+            if terminated { s.pointee.line += 1; s.pointee.report.linesRead += 1 }
             switch outcome {
             case .parsed:
-                s.pointee.endSlice(betweenRecords: p.isBetweenRecords)
+                s.pointee.endSlice(betweenRecords: p.isBetweenRecords, terminated: terminated)
                 if p.isInOpenQuote && p.pendingFieldBytes > options.maxFieldBytes {
                     try recoverFromOpenQuote(p, reason: .fieldTooLarge,
                                              detail: "quoted field exceeds \(options.maxFieldBytes) bytes (unterminated quote?)")
                     s.pointee.chunk = chunk
                     s.pointee.chunkRecordStart = end
                 }
-            case .badQuoting(let offset):
-                s.pointee.rejectBadQuoting(byteInSlice: offset)
+            case .badQuoting:
                 try p.reset()
+                s.pointee.rejectBadQuoting(terminated: terminated)
             }
             if let error = s.pointee.fatal { throw error }
             pos = end
