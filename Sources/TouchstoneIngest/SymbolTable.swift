@@ -11,11 +11,44 @@ public struct SymbolTable: Sendable {
     private var arena: [UInt8] = []
     /// `ends[i]` is the end offset of symbol `i` in `arena`; symbol `i` starts at `ends[i-1]` (or 0).
     private var ends: [Int] = []
-    /// Full hash of each symbol, kept so that growing the index never rehashes bytes.
-    private var hashes: [UInt32] = []
-    /// Open addressing: 0 is empty, otherwise symbol id + 1.
-    private var slots: [UInt32] = Array(repeating: 0, count: 64)
+    /// Open addressing table. A slot holds the hash and id, and the symbol's bytes themselves
+    /// when they fit (≤ 23 bytes, the common case for ids and names), so most lookups touch
+    /// one cache line.
+    private var slots: [Slot] = Array(repeating: Slot(), count: 64)
     private var mask: Int = 63
+
+    struct Slot {
+        /// 0 when empty, otherwise `hash << 32 | (id + 1)`.
+        var tag: UInt64 = 0
+        /// Up to 23 key bytes, zero-padded; the last byte is the length, or 0xFF when the key
+        /// is longer and lives only in the arena.
+        var key: Key = Key()
+    }
+
+    struct Key: Equatable {
+        var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0
+
+        static let inlineCapacity = 23
+
+        /// Packs `bytes` when they fit inline, else marks the key as out of line.
+        @inline(__always)
+        init(_ bytes: UnsafeRawBufferPointer) {
+            if bytes.count <= Key.inlineCapacity {
+                withUnsafeMutableBytes(of: &self) { dst in
+                    if let base = bytes.baseAddress, bytes.count > 0 {
+                        dst.baseAddress?.copyMemory(from: base, byteCount: bytes.count)
+                    }
+                    dst[23] = UInt8(bytes.count)
+                }
+            } else {
+                w2 = 0xFF << 56
+            }
+        }
+
+        init() {}
+
+        var isInline: Bool { w2 >> 56 != 0xFF }
+    }
 
     public init() {}
 
@@ -28,33 +61,46 @@ public struct SymbolTable: Sendable {
     /// Returns the id of `bytes`, adding it when new.
     public mutating func intern(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         let h = SymbolTable.hash(bytes)
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let s = slots[i]
-            if s == 0 { break }
-            let id = Int(s &- 1)
-            if hashes[id] == h && equals(id, bytes) { return UInt32(id) }
-            i = (i &+ 1) & mask
-        }
+        let key = Key(bytes)
+        let (found, slot) = probe(bytes, h, key)
+        if let found { return found }
         let id = ends.count
         arena.append(contentsOf: bytes)
         ends.append(arena.count)
-        hashes.append(h)
-        slots[i] = UInt32(id + 1)
+        slots[slot] = Slot(tag: UInt64(h) << 32 | UInt64(id + 1), key: key)
         if ends.count * 2 > mask + 1 { grow() }
         return UInt32(id)
     }
 
     /// Returns the id of `bytes` when it was interned before.
     public func lookup(_ bytes: UnsafeRawBufferPointer) -> UInt32? {
-        let h = SymbolTable.hash(bytes)
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let s = slots[i]
-            if s == 0 { return nil }
-            let id = Int(s &- 1)
-            if hashes[id] == h && equals(id, bytes) { return UInt32(id) }
-            i = (i &+ 1) & mask
+        probe(bytes, SymbolTable.hash(bytes), Key(bytes)).found
+    }
+
+    /// The id of `bytes` if present, else the empty slot where it belongs.
+    @inline(__always)
+    private func probe(_ bytes: UnsafeRawBufferPointer, _ h: UInt32, _ key: Key) -> (found: UInt32?, slot: Int) {
+        slots.withUnsafeBufferPointer { slots in
+            var i = Int(h) & mask
+            while true {
+                let s = slots[i]
+                if s.tag == 0 { return (nil, i) }
+                if UInt32(truncatingIfNeeded: s.tag >> 32) == h && s.key == key {
+                    let id = Int(UInt32(truncatingIfNeeded: s.tag)) &- 1
+                    if key.isInline || matchesArena(id, bytes) { return (UInt32(id), i) }
+                }
+                i = (i &+ 1) & mask
+            }
+        }
+    }
+
+    private func matchesArena(_ id: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let start = id == 0 ? 0 : ends[id - 1]
+        let length = ends[id] - start
+        guard length == bytes.count else { return false }
+        return arena.withUnsafeBytes { arena in
+            guard let a = arena.baseAddress, let b = bytes.baseAddress else { return length == 0 }
+            return memcmpBytes(a + start, b, length)
         }
     }
 
@@ -85,24 +131,14 @@ public struct SymbolTable: Sendable {
     /// All names in id order.
     public var names: [String] { (0..<count).map { name(UInt32($0)) } }
 
-    private func equals(_ id: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        let start = id == 0 ? 0 : ends[id - 1]
-        let length = ends[id] - start
-        guard length == bytes.count else { return false }
-        if length == 0 { return true }
-        return arena.withUnsafeBytes { a in
-            memcmpBytes(a.baseAddress! + start, bytes.baseAddress!, length)
-        }
-    }
-
     private mutating func grow() {
         let capacity = (mask + 1) * 2
-        var fresh = [UInt32](repeating: 0, count: capacity)
+        var fresh = [Slot](repeating: Slot(), count: capacity)
         let newMask = capacity - 1
-        for id in 0..<hashes.count {
-            var i = Int(hashes[id]) & newMask
-            while fresh[i] != 0 { i = (i &+ 1) & newMask }
-            fresh[i] = UInt32(id + 1)
+        for s in slots where s.tag != 0 {
+            var i = Int(s.tag >> 32) & newMask
+            while fresh[i].tag != 0 { i = (i &+ 1) & newMask }
+            fresh[i] = s
         }
         slots = fresh
         mask = newMask
