@@ -25,7 +25,7 @@ extension ScenarioSpec {
                     next: [
                         .to("Blog post read", 0.30), .to("Whitepaper download", 0.20),
                         .to("Web demo", 0.10, .skippedStep), .to("Sales call", 0.15, .skippedStep),
-                        .to("Comparison site visit", 0.07), .dropOut(0.18),
+                        .to("Comparison site visit", 0.07), .dropOut(0.07),
                     ]),
                 StepSpec(
                     "Peer recommendation", stage: "awareness",
@@ -34,21 +34,21 @@ extension ScenarioSpec {
                     next: [
                         .to("Comparison site visit", 0.28), .to("Blog post read", 0.20),
                         .to("Web demo", 0.20, .skippedStep), .to("Reference call", 0.05, .skippedStep),
-                        .to("Personal demo", 0.10, .skippedStep), .dropOut(0.17),
+                        .to("Personal demo", 0.10, .skippedStep), .dropOut(0.07),
                     ]),
                 StepSpec(
                     "LinkedIn ad click", stage: "awareness", channels: [.online("social")],
                     delay: .days(5), timing: .wakingHours,
                     next: [
                         .to("Blog post read", 0.40), .to("Whitepaper download", 0.20),
-                        .to("LinkedIn ad click", 0.10, .repeatVisit), .dropOut(0.30),
+                        .to("LinkedIn ad click", 0.10, .repeatVisit), .dropOut(0.12),
                     ]),
                 StepSpec(
                     "Webinar attended", stage: "awareness", channels: [.online("webinar")],
                     delay: .days(14), timing: .businessHours,
                     next: [
                         .to("Whitepaper download", 0.30), .to("Web demo", 0.25, .skippedStep),
-                        .to("Blog post read", 0.20), .dropOut(0.25),
+                        .to("Blog post read", 0.20), .dropOut(0.10),
                     ]),
                 // consideration
                 StepSpec(
@@ -57,7 +57,7 @@ extension ScenarioSpec {
                     next: [
                         .to("Blog post read", 0.20, .repeatVisit), .to("Whitepaper download", 0.25),
                         .to("Comparison site visit", 0.18), .to("Pricing page visit", 0.15),
-                        .to("Web demo", 0.05, .skippedStep), .dropOut(0.17),
+                        .to("Web demo", 0.05, .skippedStep), .dropOut(0.07),
                     ]),
                 StepSpec(
                     "Whitepaper download", stage: "consideration",
@@ -65,21 +65,21 @@ extension ScenarioSpec {
                     delay: .days(3), timing: .wakingHours,
                     next: [
                         .to("Comparison site visit", 0.20), .to("Pricing page visit", 0.20), .to("Web demo", 0.25),
-                        .to("Sales call", 0.15), .to("Blog post read", 0.05, .backtracked), .dropOut(0.15),
+                        .to("Sales call", 0.15), .to("Blog post read", 0.05, .backtracked), .dropOut(0.06),
                     ]),
                 StepSpec(
                     "Comparison site visit", stage: "consideration", channels: [.online("review site")],
                     delay: .days(2), timing: .wakingHours,
                     next: [
                         .to("Pricing page visit", 0.30), .to("Web demo", 0.30),
-                        .to("Whitepaper download", 0.10, .backtracked), .dropOut(0.30),
+                        .to("Whitepaper download", 0.10, .backtracked), .dropOut(0.12),
                     ]),
                 StepSpec(
                     "Pricing page visit", stage: "consideration", channels: [.online("web")],
                     delay: .days(1), timing: .wakingHours,
                     next: [
                         .to("Web demo", 0.35), .to("Sales call", 0.25), .to("Pricing page visit", 0.10, .repeatVisit),
-                        .to("Free trial started", 0.10), .dropOut(0.20),
+                        .to("Free trial started", 0.10), .dropOut(0.08),
                     ]),
                 // evaluation
                 StepSpec(
@@ -88,14 +88,14 @@ extension ScenarioSpec {
                     next: [
                         .to("Free trial started", 0.25), .to("Sales call", 0.30), .to("Personal demo", 0.15, .skippedStep),
                         .to("Web demo", 0.05, .repeatVisit), .to("Pricing page visit", 0.07, .backtracked),
-                        .dropOut(0.18),
+                        .dropOut(0.07),
                     ]),
                 StepSpec(
                     "Free trial started", stage: "evaluation", channels: [.online("app")],
                     delay: .days(1), timing: .wakingHours,
                     next: [
                         .to("Sales call", 0.35), .to("Personal demo", 0.20), .to("Offer sent", 0.10, .skippedStep),
-                        .to("Comparison site visit", 0.10, .backtracked), .dropOut(0.25),
+                        .to("Comparison site visit", 0.10, .backtracked), .dropOut(0.10),
                     ]),
                 StepSpec(
                     "Sales call", stage: "evaluation", channels: [.offline("phone", 0.7), .online("video call", 0.3)],
@@ -103,7 +103,7 @@ extension ScenarioSpec {
                     next: [
                         .to("Personal demo", 0.40), .to("Offer sent", 0.17, .skippedStep), .to("Reference call", 0.10),
                         .to("Sales call", 0.10, .repeatVisit), .to("Whitepaper download", 0.05, .backtracked),
-                        .dropOut(0.18),
+                        .dropOut(0.07),
                     ]),
                 StepSpec(
                     "Personal demo", stage: "evaluation",
@@ -112,14 +112,14 @@ extension ScenarioSpec {
                     next: [
                         .to("Reference call", 0.25), .to("Security questionnaire", 0.15),
                         .to("Offer sent", 0.35, .skippedStep), .to("Personal demo", 0.08, .repeatVisit),
-                        .to("Comparison site visit", 0.05, .backtracked), .dropOut(0.12),
+                        .to("Comparison site visit", 0.05, .backtracked), .dropOut(0.05),
                     ]),
                 StepSpec(
                     "Reference call", stage: "evaluation", channels: [.offline("phone", 0.6), .online("video call", 0.4)],
                     delay: .days(6), timing: .businessHours,
                     next: [
                         .to("Offer sent", 0.55), .to("Security questionnaire", 0.15),
-                        .to("Sales call", 0.10, .backtracked), .dropOut(0.20),
+                        .to("Sales call", 0.10, .backtracked), .dropOut(0.08),
                     ]),
                 StepSpec(
                     "Security questionnaire", stage: "evaluation",
@@ -127,7 +127,7 @@ extension ScenarioSpec {
                     delay: .days(7), timing: .businessHours,
                     next: [
                         .to("Offer sent", 0.60), .to("Sales call", 0.15, .backtracked),
-                        .to("Negotiation", 0.10, .skippedStep), .dropOut(0.15),
+                        .to("Negotiation", 0.10, .skippedStep), .dropOut(0.06),
                     ]),
                 // purchase
                 StepSpec(
@@ -136,7 +136,7 @@ extension ScenarioSpec {
                     next: [
                         .to("Negotiation", 0.50), .to("Order signed", 0.20, .skippedStep),
                         .to("Offer sent", 0.08, .repeatVisit), .to("Personal demo", 0.07, .backtracked),
-                        .dropOut(0.15),
+                        .dropOut(0.06),
                     ]),
                 StepSpec(
                     "Negotiation", stage: "purchase",
@@ -145,14 +145,14 @@ extension ScenarioSpec {
                     next: [
                         .to("Order signed", 0.55), .to("Offer sent", 0.20, .backtracked),
                         .to("Negotiation", 0.10, .repeatVisit), .to("Reference call", 0.05, .backtracked),
-                        .dropOut(0.10),
+                        .dropOut(0.04),
                     ]),
                 StepSpec(
                     "Order signed", stage: "purchase", channels: [.online("e-signature")],
                     delay: .days(4), timing: .businessHours,
                     next: [
                         .to("Implementation kickoff", 0.85), .to("Onboarding training", 0.10, .skippedStep),
-                        .dropOut(0.05),
+                        .dropOut(0.02),
                     ]),
                 // implementation
                 StepSpec(
@@ -161,7 +161,7 @@ extension ScenarioSpec {
                     delay: .days(10), timing: .businessHours,
                     next: [
                         .to("Data migration", 0.50), .to("Onboarding training", 0.40),
-                        .to("Support ticket", 0.05, .skippedStep), .dropOut(0.05),
+                        .to("Support ticket", 0.05, .skippedStep), .dropOut(0.02),
                     ]),
                 StepSpec(
                     "Data migration", stage: "implementation",
@@ -169,7 +169,7 @@ extension ScenarioSpec {
                     delay: .days(7), timing: .businessHours,
                     next: [
                         .to("Onboarding training", 0.70), .to("Support ticket", 0.20, .skippedStep),
-                        .to("Data migration", 0.05, .repeatVisit), .dropOut(0.05),
+                        .to("Data migration", 0.05, .repeatVisit), .dropOut(0.02),
                     ]),
                 StepSpec(
                     "Onboarding training", stage: "implementation",
@@ -177,7 +177,7 @@ extension ScenarioSpec {
                     delay: .days(7), timing: .businessHours,
                     next: [
                         .to("Weekly active use", 0.65), .to("Onboarding training", 0.15, .repeatVisit),
-                        .to("Support ticket", 0.10, .skippedStep), .dropOut(0.10),
+                        .to("Support ticket", 0.10, .skippedStep), .dropOut(0.04),
                     ]),
                 // use
                 StepSpec(
@@ -202,7 +202,7 @@ extension ScenarioSpec {
                     delay: .days(20), timing: .wakingHours,
                     next: [
                         .to("Ticket resolved", 0.75), .to("Support ticket", 0.10, .repeatVisit),
-                        .to("Sales call", 0.03, .backtracked), .dropOut(0.12),
+                        .to("Sales call", 0.03, .backtracked), .dropOut(0.05),
                     ]),
                 StepSpec(
                     "Ticket resolved", stage: "support", channels: [.online("portal", 0.8), .online("email", 0.2)],

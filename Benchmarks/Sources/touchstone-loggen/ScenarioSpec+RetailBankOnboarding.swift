@@ -23,20 +23,20 @@ extension ScenarioSpec {
                     "Display ad click", stage: "awareness", channels: [.online("ads")],
                     delay: .days(4), timing: .anytime,
                     next: [
-                        .to("Landing page visit", 0.70), .to("Display ad click", 0.05, .repeatVisit), .dropOut(0.25),
+                        .to("Landing page visit", 0.70), .to("Display ad click", 0.05, .repeatVisit), .dropOut(0.09),
                     ]),
                 StepSpec(
                     "Social post engagement", stage: "awareness", channels: [.online("social")],
                     delay: .days(3), timing: .wakingHours,
                     next: [
                         .to("Landing page visit", 0.50), .to("Social post engagement", 0.10, .repeatVisit),
-                        .to("Product page view", 0.10, .skippedStep), .dropOut(0.30),
+                        .to("Product page view", 0.10, .skippedStep), .dropOut(0.10),
                     ]),
                 StepSpec(
                     "Search ad click", stage: "awareness", channels: [.online("ads")],
                     delay: .days(2), timing: .wakingHours,
                     next: [
-                        .to("Landing page visit", 0.55), .to("Product page view", 0.25, .skippedStep), .dropOut(0.20),
+                        .to("Landing page visit", 0.55), .to("Product page view", 0.25, .skippedStep), .dropOut(0.07),
                     ]),
                 // interest
                 StepSpec(
@@ -44,7 +44,7 @@ extension ScenarioSpec {
                     delay: .minutes(1, sigma: 1.0), timing: .anytime,
                     next: [
                         .to("Product page view", 0.55), .to("Rate calculator used", 0.15, .skippedStep),
-                        .to("Application started", 0.08, .skippedStep), .dropOut(0.22),
+                        .to("Application started", 0.08, .skippedStep), .dropOut(0.08),
                     ]),
                 StepSpec(
                     "Product page view", stage: "interest",
@@ -52,19 +52,19 @@ extension ScenarioSpec {
                     delay: .minutes(4, sigma: 1.2), timing: .anytime,
                     next: [
                         .to("Rate calculator used", 0.40), .to("Application started", 0.25, .skippedStep),
-                        .to("Branch consultation", 0.05), .to("Product page view", 0.08, .repeatVisit), .dropOut(0.22),
+                        .to("Branch consultation", 0.05), .to("Product page view", 0.08, .repeatVisit), .dropOut(0.08),
                     ]),
                 StepSpec(
                     "Rate calculator used", stage: "interest", channels: [.online("website")],
                     delay: .minutes(3, sigma: 1.0), timing: .anytime,
                     next: [
                         .to("Application started", 0.45), .to("Product page view", 0.10, .backtracked),
-                        .to("Branch consultation", 0.08), .dropOut(0.37),
+                        .to("Branch consultation", 0.08), .dropOut(0.13),
                     ]),
                 StepSpec(
                     "Branch consultation", stage: "interest", channels: [.offline("branch")],
                     delay: .days(3), timing: .businessHours,
-                    next: [.to("Application started", 0.70), .dropOut(0.30)]),
+                    next: [.to("Application started", 0.70), .dropOut(0.10)]),
                 // application
                 StepSpec(
                     "Application started", stage: "application",
@@ -72,20 +72,20 @@ extension ScenarioSpec {
                     delay: .minutes(10, sigma: 1.4), timing: .anytime,
                     next: [
                         .to("ID verification", 0.55), .to("Email reminder", 0.25),
-                        .to("Document upload", 0.05, .skippedStep), .dropOut(0.15),
+                        .to("Document upload", 0.05, .skippedStep), .dropOut(0.05),
                     ]),
                 StepSpec(
                     "Email reminder", stage: "application", channels: [.online("email")],
                     delay: .days(1, sigma: 0.4), timing: .anytime,
                     next: [
-                        .to("Application resumed", 0.55), .to("Email reminder", 0.20, .repeatVisit), .dropOut(0.25),
+                        .to("Application resumed", 0.55), .to("Email reminder", 0.20, .repeatVisit), .dropOut(0.09),
                     ]),
                 StepSpec(
                     "Application resumed", stage: "application",
                     channels: [.online("website", 0.5), .online("app", 0.5)],
                     delay: .hours(20, sigma: 1.0), timing: .wakingHours,
                     next: [
-                        .to("ID verification", 0.70), .to("Email reminder", 0.10, .backtracked), .dropOut(0.20),
+                        .to("ID verification", 0.70), .to("Email reminder", 0.10, .backtracked), .dropOut(0.07),
                     ]),
                 // verification
                 StepSpec(
@@ -95,7 +95,7 @@ extension ScenarioSpec {
                     next: [
                         .to("Document upload", 0.60), .to("Branch appointment", 0.10),
                         .to("ID verification", 0.08, .repeatVisit), .to("Helpdesk call", 0.07),
-                        .to("Account opened", 0.05, .skippedStep), .dropOut(0.10),
+                        .to("Account opened", 0.05, .skippedStep), .dropOut(0.03),
                     ]),
                 StepSpec(
                     "Document upload", stage: "verification",
@@ -103,13 +103,13 @@ extension ScenarioSpec {
                     delay: .hours(2, sigma: 1.2), timing: .wakingHours,
                     next: [
                         .to("Account opened", 0.60), .to("Document upload", 0.12, .repeatVisit),
-                        .to("Helpdesk call", 0.08), .to("Branch appointment", 0.05), .dropOut(0.15),
+                        .to("Helpdesk call", 0.08), .to("Branch appointment", 0.05), .dropOut(0.05),
                     ]),
                 StepSpec(
                     "Branch appointment", stage: "verification", channels: [.offline("branch")],
                     delay: .days(4), timing: .businessHours,
                     next: [
-                        .to("Account opened", 0.75), .to("Document upload", 0.10, .backtracked), .dropOut(0.15),
+                        .to("Account opened", 0.75), .to("Document upload", 0.10, .backtracked), .dropOut(0.05),
                     ]),
                 // account opening
                 StepSpec(
@@ -118,7 +118,7 @@ extension ScenarioSpec {
                     delay: .days(1, sigma: 0.9), timing: .businessHours,
                     next: [
                         .to("First deposit", 0.45), .to("App login", 0.30, .skippedStep),
-                        .to("Card activated", 0.10, .skippedStep), .dropOut(0.15),
+                        .to("Card activated", 0.10, .skippedStep), .dropOut(0.05),
                     ]),
                 // activation
                 StepSpec(
@@ -145,7 +145,7 @@ extension ScenarioSpec {
                     next: [
                         .to("Document upload", 0.30, .backtracked), .to("Account opened", 0.15),
                         .to("Branch appointment", 0.12, .backtracked), .to("App login", 0.10),
-                        .to("Card activated", 0.08), .to("Landing page visit", 0.10, .backtracked), .dropOut(0.15),
+                        .to("Card activated", 0.08), .to("Landing page visit", 0.10, .backtracked), .dropOut(0.05),
                     ]),
             ],
             attributes: [

@@ -25,7 +25,7 @@ extension ScenarioSpec {
                     delay: .minutes(4, sigma: 1.2), timing: .wakingHours,
                     next: [
                         .to("Produktseite angesehen", 0.30, .repeatVisit), .to("In den Warenkorb gelegt", 0.40),
-                        .to("Rückfrage per E-Mail", 0.03), .dropOut(0.27),
+                        .to("Rückfrage per E-Mail", 0.03), .dropOut(0.09),
                     ]),
                 StepSpec(
                     "In den Warenkorb gelegt", "Ajouté au panier", "Lagd i varukorgen", "Lagt i kurven",
@@ -33,26 +33,26 @@ extension ScenarioSpec {
                     delay: .minutes(3, sigma: 1.0), timing: .wakingHours,
                     next: [
                         .to("Bestellung aufgegeben", 0.55), .to("Produktseite angesehen", 0.15, .backtracked),
-                        .dropOut(0.30),
+                        .dropOut(0.10),
                     ]),
                 StepSpec(
                     "Bestellung aufgegeben", "Commande passée", "Beställning lagd", "Bestilling afgivet",
                     stage: "Kauf", channels: [.online("Webshop", 0.6), .online("App", 0.35), .offline("Telefon", 0.05)],
                     delay: .minutes(5, sigma: 1.5), timing: .wakingHours,
-                    next: [.to("Zahlung bestätigt", 0.90), .to("Chat mit Kundenservice", 0.05), .dropOut(0.05)]),
+                    next: [.to("Zahlung bestätigt", 0.90), .to("Chat mit Kundenservice", 0.05), .dropOut(0.02)]),
                 StepSpec(
                     "Zahlung bestätigt", "Paiement confirmé", "Betalning bekräftad", "Betaling bekræftet",
                     stage: "Kauf", channels: [.online("Zahlungsdienst")],
                     delay: .minutes(2, sigma: 1.0), timing: .anytime,
                     next: [
                         .to("Versandbestätigung", 0.90), .to("Lieferverzögerung gemeldet", 0.04, .skippedStep),
-                        .to("Anruf beim Kundenservice", 0.04), .dropOut(0.02),
+                        .to("Anruf beim Kundenservice", 0.04), .dropOut(0.01),
                     ]),
                 StepSpec(
                     "Erneute Bestellung", "Nouvelle commande", "Ny beställning", "Ny bestilling",
                     stage: "Kauf", channels: [.online("Webshop", 0.5), .online("App", 0.5)],
                     delay: .days(20, sigma: 1.0), timing: .wakingHours,
-                    next: [.to("Zahlung bestätigt", 0.90), .dropOut(0.10)]),
+                    next: [.to("Zahlung bestätigt", 0.90), .dropOut(0.03)]),
                 // Versand
                 StepSpec(
                     "Versandbestätigung", "Confirmation d'expédition", "Leveransbekräftelse",
@@ -72,7 +72,7 @@ extension ScenarioSpec {
                         .to("Sendungsverfolgung geöffnet", 0.25, .repeatVisit), .to("Lieferung zugestellt", 0.50),
                         .to("Zustellversuch \"Empfänger nicht angetroffen\"", 0.08),
                         .to("Lieferverzögerung gemeldet", 0.07), .to("Anruf beim Kundenservice", 0.03),
-                        .to("Chat mit Kundenservice", 0.03), .dropOut(0.04),
+                        .to("Chat mit Kundenservice", 0.03), .dropOut(0.01),
                     ]),
                 StepSpec(
                     "Lieferverzögerung gemeldet", "Retard de livraison signalé", "Leveransförsening aviserad",
@@ -92,7 +92,7 @@ extension ScenarioSpec {
                     delay: .days(2, sigma: 0.6), timing: .businessHours,
                     next: [
                         .to("Abholung im Paketshop", 0.60), .to("Lieferung zugestellt", 0.25),
-                        .to("Anruf beim Kundenservice", 0.10), .dropOut(0.05),
+                        .to("Anruf beim Kundenservice", 0.10), .dropOut(0.02),
                     ]),
                 StepSpec(
                     "Abholung im Paketshop", "Retrait en point relais", "Uthämtning hos ombud", "Afhentning i pakkeshop",
@@ -118,7 +118,7 @@ extension ScenarioSpec {
                     delay: .days(1), timing: .wakingHours,
                     next: [
                         .to("Ticket gelöst", 0.45), .to("Rückfrage per E-Mail", 0.20, .repeatVisit),
-                        .to("Anruf beim Kundenservice", 0.15), .to("Reklamation eingereicht", 0.05), .dropOut(0.15),
+                        .to("Anruf beim Kundenservice", 0.15), .to("Reklamation eingereicht", 0.05), .dropOut(0.05),
                     ]),
                 StepSpec(
                     "Anruf beim Kundenservice", "Appel au service client", "Samtal till kundtjänst",
@@ -128,7 +128,7 @@ extension ScenarioSpec {
                     next: [
                         .to("Ticket gelöst", 0.50), .to("Ticket eskaliert; Rückruf geplant", 0.15),
                         .to("Anruf beim Kundenservice", 0.10, .repeatVisit), .to("Rückfrage per E-Mail", 0.10),
-                        .dropOut(0.15),
+                        .dropOut(0.05),
                     ]),
                 StepSpec(
                     "Chat mit Kundenservice", "Chat avec le service client", "Chatt med kundtjänst",
@@ -138,7 +138,7 @@ extension ScenarioSpec {
                     next: [
                         .to("Ticket gelöst", 0.45), .to("Anruf beim Kundenservice", 0.20),
                         .to("Rückfrage per E-Mail", 0.10), .to("Chat mit Kundenservice", 0.10, .repeatVisit),
-                        .dropOut(0.15),
+                        .dropOut(0.05),
                     ]),
                 StepSpec(
                     "Reklamation eingereicht", "Réclamation", "Reklamation inlämnad", "Reklamation indsendt",
@@ -146,7 +146,7 @@ extension ScenarioSpec {
                     delay: .days(1), timing: .wakingHours,
                     next: [
                         .to("Ticket eskaliert; Rückruf geplant", 0.25), .to("Retoure angemeldet; Etikett erstellt", 0.35),
-                        .to("Ticket gelöst", 0.25), .to("Anruf beim Kundenservice", 0.10), .dropOut(0.05),
+                        .to("Ticket gelöst", 0.25), .to("Anruf beim Kundenservice", 0.10), .dropOut(0.02),
                     ]),
                 StepSpec(
                     "Ticket eskaliert; Rückruf geplant", "Ticket escaladé ; rappel prévu",
@@ -155,7 +155,7 @@ extension ScenarioSpec {
                     delay: .days(2), timing: .businessHours,
                     next: [
                         .to("Anruf beim Kundenservice", 0.40), .to("Ticket gelöst", 0.40),
-                        .to("Reklamation eingereicht", 0.10, .backtracked), .dropOut(0.10),
+                        .to("Reklamation eingereicht", 0.10, .backtracked), .dropOut(0.03),
                     ]),
                 StepSpec(
                     "Ticket gelöst", "Ticket résolu", "Ärende löst", "Sag løst",
@@ -171,20 +171,20 @@ extension ScenarioSpec {
                     "Retur registrerad; etikett skapad", "Retur registreret; label oprettet",
                     stage: "Rückgabe", channels: [.online("Kundenportal", 0.7), .online("App", 0.3)],
                     delay: .days(3), timing: .wakingHours,
-                    next: [.to("Rücksendung", 0.85), .dropOut(0.15)]),
+                    next: [.to("Rücksendung", 0.85), .dropOut(0.05)]),
                 StepSpec(
                     "Rücksendung", "Colis retourné", "Retur skickad", "Retur afsendt",
                     stage: "Rückgabe", channels: [.online("Paketdienst", 0.7), .offline("Paketshop", 0.3)],
                     delay: .days(2), timing: .wakingHours,
                     next: [
-                        .to("Rücksendung eingegangen", 0.90), .to("Anruf beim Kundenservice", 0.05), .dropOut(0.05),
+                        .to("Rücksendung eingegangen", 0.90), .to("Anruf beim Kundenservice", 0.05), .dropOut(0.02),
                     ]),
                 StepSpec(
                     "Rücksendung eingegangen", "Retour reçu à l'entrepôt", "Retur mottagen", "Retur modtaget",
                     stage: "Rückgabe", channels: [.online("Lager")],
                     delay: .days(4), timing: .businessHours,
                     next: [
-                        .to("Erstattung veranlasst", 0.85), .to("Rückfrage per E-Mail", 0.10), .dropOut(0.05),
+                        .to("Erstattung veranlasst", 0.85), .to("Rückfrage per E-Mail", 0.10), .dropOut(0.02),
                     ]),
                 // Erstattung
                 StepSpec(
