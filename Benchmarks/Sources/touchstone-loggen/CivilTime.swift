@@ -10,6 +10,10 @@ enum CivilTime {
     /// 2025-01-01T00:00:00Z in seconds since the Unix epoch: the start of every log.
     static let logStart: Int64 = 1_735_689_600
 
+    /// 2026-07-01T00:00:00Z: the export date. Customers arrive during 2025; journeys still
+    /// running at the export date end there, as in a real extract.
+    static let exportEnd: Int64 = logStart + (365 + 181) * secondsPerDay
+
     /// Splits seconds since the epoch into whole days (floor) and the second of that day.
     @inline(__always)
     static func split(_ seconds: Int64) -> (day: Int64, secondOfDay: Int64) {

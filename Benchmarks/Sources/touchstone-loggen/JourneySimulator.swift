@@ -42,6 +42,8 @@ struct JourneyStatistics {
     var cappedJourneys = 0
     /// The last journey, cut so that the log has exactly `--events` rows.
     var truncatedJourneys = 0
+    /// Journeys whose next event would fall on or after `CivilTime.exportEnd`.
+    var openAtExport = 0
 
     init(stageCount: Int) {
         dropOutsByStage = [Int](repeating: 0, count: stageCount)
@@ -107,7 +109,7 @@ struct JourneySimulator {
     ///
     /// - Parameters:
     ///   - start: the arrival, seconds since the Unix epoch (UTC); the first event is at or
-    ///     after it.
+    ///     after it. Later events stop before `CivilTime.exportEnd`.
     ///   - limit: the most events to produce (the per-customer cap, or fewer for the last
     ///     customer of a log).
     func simulate(
@@ -159,6 +161,11 @@ struct JourneySimulator {
                 statistics.slowSteps += 1
             }
             time = moveIntoHours(time + delay, model.stepTiming[target], profile.offsetMinutes, &random)
+            if time >= CivilTime.exportEnd {
+                statistics.transitions[kind.rawValue] -= 1  // not taken before the export
+                statistics.openAtExport += 1
+                return
+            }
             step = target
         }
     }

@@ -101,8 +101,9 @@ struct LogGenerator {
         var statistics = GenerationStatistics(journeys: JourneyStatistics(stageCount: spec.stages.count))
         writer.append(model.headerRow)
 
-        // Pilot run: the mean journey length sets the arrival rate so that the customers of
-        // any --events count arrive over one year.
+        // Pilot run: the mean journey length (arrivals spread over the year, so cut by the
+        // export date like the real ones) sets the arrival rate so that the customers of any
+        // --events count arrive over one year.
         var pilotRandom = RandomSource(seed: options.seed, stream: RandomStream.pilot)
         var pilotStatistics = JourneyStatistics(stageCount: spec.stages.count)
         var journey = Journey()
@@ -110,7 +111,8 @@ struct LogGenerator {
         for _ in 0..<Self.pilotJourneys {
             let profile = simulator.drawProfile(&pilotRandom)
             simulator.simulate(
-                profile, start: CivilTime.logStart, limit: spec.maxEventsPerCustomer, random: &pilotRandom,
+                profile, start: CivilTime.logStart + pilotRandom.below(Self.arrivalWindowMilliseconds / 1000),
+                limit: spec.maxEventsPerCustomer, random: &pilotRandom,
                 into: &journey, statistics: &pilotStatistics)
             pilotEvents += Int64(journey.count)
         }

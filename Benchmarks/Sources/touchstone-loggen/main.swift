@@ -49,6 +49,7 @@ func printStatistics(_ statistics: GenerationStatistics, generator: LogGenerator
     lines.append("channel_switches: \(journeys.channelSwitches) (\(percent(journeys.channelSwitches, of: rows)))")
     lines.append("slow_steps: \(journeys.slowSteps) (\(percent(journeys.slowSteps, of: rows)))")
     lines.append("journeys_capped: \(journeys.cappedJourneys)")
+    lines.append("journeys_open_at_export: \(journeys.openAtExport)")
     lines.append("journeys_truncated_at_end: \(journeys.truncatedJourneys)")
     printError(lines.joined(separator: "\n"))
 }
