@@ -32,7 +32,7 @@ struct IngestState {
 
     // The record in progress.
     var fieldIndex = 0
-    var scratch: [UInt8] = []
+    var scratch = ByteBuffer(capacity: 4096)
     var slotStart: [Int] = []
     var slotLength: [Int] = []
     var tooLargeColumn = -1
@@ -61,6 +61,12 @@ struct IngestState {
     var discardedErrorLine = 0
     /// Raw bytes to use instead of the input position (when replaying buffered records).
     var rawOverride: [UInt8]?
+
+    // Customer ids waiting to be interned in one batch (see `SymbolTable.intern(batch:)`).
+    var caseBatchBytes = ByteBuffer(capacity: 4096)
+    var caseBatchEnds: [Int] = []
+    var caseBatchHashes: [UInt32] = []
+    static let caseBatchSize = 64
 
     // Timestamps.
     var timestampParser: TimestampParser?
@@ -91,7 +97,6 @@ struct IngestState {
             timestampParser = TimestampParser(format: format, zone: options.timeZone)
             report.timestampFormat = format
         }
-        scratch.reserveCapacity(4096)
     }
 
     var detecting: Bool { timestampParser == nil }
@@ -179,7 +184,7 @@ struct IngestState {
 
     mutating func resetRecord() {
         fieldIndex = 0
-        scratch.removeAll(keepingCapacity: true)
+        scratch.removeAll()
         tooLargeColumn = -1
         for i in slotStart.indices { slotStart[i] = 0; slotLength[i] = 0 }
     }
@@ -203,7 +208,7 @@ struct IngestState {
         slotStart[slot] = scratch.count
         slotLength[slot] = length
         if let bytes, length > 0 {
-            scratch.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: length))
+            scratch.append(bytes, length)
         }
     }
 
@@ -233,7 +238,7 @@ struct IngestState {
                 let slot = slotOfColumn[column]
                 slotStart[slot] = scratch.count
                 slotLength[slot] = bytes.count
-                scratch.append(contentsOf: bytes)
+                bytes.withUnsafeBytes { raw in if let b = raw.baseAddress { scratch.append(b, raw.count) } }
             }
         }
         record += 1
@@ -305,7 +310,7 @@ struct IngestState {
     @inline(__always)
     private func slotBytes(_ slot: Int) -> UnsafeRawBufferPointer {
         let start = slotStart[slot], length = slotLength[slot]
-        return scratch.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)]) }
+        return scratch.slice(start, length)
     }
 
     /// Validates the record in the slots and appends it, or rejects it.
@@ -326,36 +331,67 @@ struct IngestState {
         if slotLength[2] == 0 { reject(.emptyTimestamp, column: columnOfSlot[2] + 1, "empty timestamp"); return }
         if table.hasStages && slotLength[3] == 0 { reject(.emptyStage, column: columnOfSlot[3] + 1, "empty stage"); return }
         if table.hasChannels && slotLength[4] == 0 { reject(.emptyChannel, column: columnOfSlot[4] + 1, "empty channel"); return }
-        let timestamp: Int64? = scratch.withUnsafeBytes { raw in
-            let start = slotStart[2]
-            return timestampParser?.parse(UnsafeRawBufferPointer(rebasing: raw[start..<(start + slotLength[2])]))
-        }
+        let timestamp = timestampParser?.parse(scratch.slice(slotStart[2], slotLength[2]))
         guard let timestamp else {
             let value = String(decoding: slotBytes(2), as: UTF8.self)
             let format = timestampParser.map { _ in report.timestampFormat?.description ?? "the timestamp format" } ?? "a timestamp"
             reject(.badTimestamp, column: columnOfSlot[2] + 1, "cannot read '\(value)' as \(format)")
             return
         }
-        let record = scratch, starts = slotStart, lengths = slotLength
         var invalid = 0
-        record.withUnsafeBytes { raw in
-            func bytes(_ slot: Int) -> UnsafeRawBufferPointer {
-                UnsafeRawBufferPointer(rebasing: raw[starts[slot]..<(starts[slot] + lengths[slot])])
-            }
-            table.cases.append(CaseID(rawValue: internSymbol(&table.caseNames, bytes(0), &invalid)))
-            table.activities.append(ActivityID(rawValue: internSymbol(&table.activityNames, bytes(1), &invalid)))
-            if table.hasStages { table.stages.append(StageID(rawValue: internSymbol(&table.stageNames, bytes(3), &invalid))) }
-            if table.hasChannels { table.channels.append(ChannelID(rawValue: internSymbol(&table.channelNames, bytes(4), &invalid))) }
-            for a in table.attributes.indices {
-                let id = internSymbol(&table.attributeValueNames[a], bytes(5 + a), &invalid)
-                table.attributes[a].append(AttributeValueID(rawValue: id))
-            }
+        let caseBytes = scratch.slice(slotStart[0], slotLength[0])
+        if let b = caseBytes.baseAddress { caseBatchBytes.append(b, caseBytes.count) }
+        caseBatchEnds.append(caseBatchBytes.count)
+        table.activities.append(ActivityID(rawValue: internSymbol(&table.activityNames, scratch.slice(slotStart[1], slotLength[1]), &invalid)))
+        if table.hasStages {
+            table.stages.append(StageID(rawValue: internSymbol(&table.stageNames, scratch.slice(slotStart[3], slotLength[3]), &invalid)))
+        }
+        if table.hasChannels {
+            table.channels.append(ChannelID(rawValue: internSymbol(&table.channelNames, scratch.slice(slotStart[4], slotLength[4]), &invalid)))
+        }
+        for a in table.attributes.indices {
+            let id = internSymbol(&table.attributeValueNames[a], scratch.slice(slotStart[5 + a], slotLength[5 + a]), &invalid)
+            table.attributes[a].append(AttributeValueID(rawValue: id))
         }
         report.invalidUTF8Names += invalid
+        if caseBatchEnds.count >= IngestState.caseBatchSize { flushCaseBatch() }
         table.timestamps.append(timestamp)
         table.lines.append(UInt32(truncatingIfNeeded: recordLine))
         table.sourceIndices.append(UInt16(truncatingIfNeeded: sourceIndex))
         report.rowsUsed += 1
+    }
+
+    /// Interns the batched customer ids and appends them to the case column.
+    mutating func flushCaseBatch() {
+        guard !caseBatchEnds.isEmpty else { return }
+        let bytes = UnsafeRawBufferPointer(start: caseBatchBytes.base, count: caseBatchBytes.count), ends = caseBatchEnds
+        var symbols = table.caseNames
+        table.caseNames = SymbolTable()  // hand over the storage: no copy on write
+        var next = symbols.count
+        var invalid = 0
+        var cases = table.cases
+        table.cases = []
+        do {
+            let raw = bytes
+            ends.withUnsafeBufferPointer { ends in
+                var start = 0
+                var index = 0
+                symbols.intern(batch: raw, ends: ends, hashes: &caseBatchHashes) { id in
+                    cases.append(CaseID(rawValue: id))
+                    if Int(id) == next {
+                        next += 1
+                        if !isValidUTF8(UnsafeRawBufferPointer(rebasing: raw[start..<ends[index]])) { invalid += 1 }
+                    }
+                    start = ends[index]
+                    index += 1
+                }
+            }
+        }
+        table.caseNames = symbols
+        table.cases = cases
+        report.invalidUTF8Names += invalid
+        caseBatchBytes.removeAll()
+        caseBatchEnds.removeAll(keepingCapacity: true)
     }
 
     /// Fills attribute slots whose column also serves a role (the field was stored once).
@@ -461,10 +497,10 @@ struct IngestState {
         buffered.append(.record(BufferedRecord(
             source: sourceIndex, line: recordLine, record: record, fieldCount: fieldIndex,
             tooLargeColumn: tooLargeColumn, tooLargeLength: tooLargeLength,
-            scratch: scratch, slotStart: slotStart, slotLength: slotLength, raw: rawRecord())))
+            scratch: scratch.array, slotStart: slotStart, slotLength: slotLength, raw: rawRecord())))
         guard tooLargeColumn < 0, let mapping, fieldIndex == mapping.fieldCount, slotLength[2] > 0 else { return }
         let start = slotStart[2], length = slotLength[2]
-        let decided = scratch.withUnsafeBytes { detector.observe(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)])) }
+        let decided = detector.observe(scratch.slice(start, length))
         if let decided {
             startParsingTimestamps(decided)
         } else if detector.samplesSeen >= detectionSampleLimit {
@@ -483,7 +519,7 @@ struct IngestState {
     private mutating func replayBuffered() {
         let items = buffered
         buffered = []
-        let saved = (sourceIndex, recordLine, record, scratch, slotStart, slotLength, fieldIndex, tooLargeColumn, tooLargeLength)
+        let saved = (sourceIndex, recordLine, record, scratch.array, slotStart, slotLength, fieldIndex, tooLargeColumn, tooLargeLength)
         for item in items {
             switch item {
             case .rejection(let r):
@@ -491,14 +527,16 @@ struct IngestState {
                 onRejection?(r)
             case .record(let b):
                 sourceIndex = b.source; recordLine = b.line; record = b.record
-                scratch = b.scratch; slotStart = b.slotStart; slotLength = b.slotLength
+                scratch.assign(b.scratch); slotStart = b.slotStart; slotLength = b.slotLength
                 fieldIndex = b.fieldCount; tooLargeColumn = b.tooLargeColumn; tooLargeLength = b.tooLargeLength
                 rawOverride = b.raw
                 useRecordFromBuffer(source: b.source)
                 rawOverride = nil
             }
         }
-        (sourceIndex, recordLine, record, scratch, slotStart, slotLength, fieldIndex, tooLargeColumn, tooLargeLength) = saved
+        let savedScratch: [UInt8]
+        (sourceIndex, recordLine, record, savedScratch, slotStart, slotLength, fieldIndex, tooLargeColumn, tooLargeLength) = saved
+        scratch.assign(savedScratch)
     }
 
     private mutating func useRecordFromBuffer(source: Int) {
@@ -546,6 +584,12 @@ struct IngestState {
             return
         }
         try finishDetectionOrFail()
+    }
+
+    /// Frees the manually managed buffers.
+    func release() {
+        scratch.release()
+        caseBatchBytes.release()
     }
 
     /// Reserves event columns for an input of `totalBytes`, from the rows per byte so far.

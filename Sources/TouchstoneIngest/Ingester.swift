@@ -31,6 +31,7 @@ public final class Ingester {
     }
 
     deinit {
+        state.pointee.release()
         state.deinitialize(count: 1)
         state.deallocate()
     }
@@ -113,6 +114,7 @@ public final class Ingester {
         if sourceOpen { try endSource() }
         try state.pointee.finishDetection()
         if let error = state.pointee.fatal { throw error }
+        state.pointee.flushCaseBatch()
         let result = (state.pointee.table, state.pointee.report)
         return result
     }

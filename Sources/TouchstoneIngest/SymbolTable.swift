@@ -60,7 +60,37 @@ public struct SymbolTable: Sendable {
 
     /// Returns the id of `bytes`, adding it when new.
     public mutating func intern(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        let h = SymbolTable.hash(bytes)
+        intern(bytes, hash: SymbolTable.hash(bytes))
+    }
+
+    /// Interns many symbols, stored back to back in `bytes` with `ends[i]` the end of symbol
+    /// `i`, calling `body` with each id in order.
+    ///
+    /// Reads every symbol's slot before interning any, so the cache misses of a large table
+    /// overlap instead of queueing (the ids are the same as interning one by one).
+    public mutating func intern(batch bytes: UnsafeRawBufferPointer, ends: UnsafeBufferPointer<Int>,
+                                hashes: inout [UInt32], _ body: (UInt32) -> Void) {
+        hashes.removeAll(keepingCapacity: true)
+        var start = 0
+        for end in ends {
+            hashes.append(SymbolTable.hash(UnsafeRawBufferPointer(rebasing: bytes[start..<end])))
+            start = end
+        }
+        var touched: UInt64 = 0
+        let mask = self.mask
+        slots.withUnsafeBufferPointer { slots in
+            for h in hashes { touched &+= slots[Int(h) & mask].tag }
+        }
+        if touched == 1 { hashes.append(0); hashes.removeLast() }  // keeps the loads alive
+        start = 0
+        for (i, end) in ends.enumerated() {
+            body(intern(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), hash: hashes[i]))
+            start = end
+        }
+    }
+
+    @inline(__always)
+    private mutating func intern(_ bytes: UnsafeRawBufferPointer, hash h: UInt32) -> UInt32 {
         let key = Key(bytes)
         let (found, slot) = probe(bytes, h, key)
         if let found { return found }
