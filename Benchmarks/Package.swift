@@ -11,12 +11,22 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
-        .package(path: "../"),
+        .package(name: "Touchstone", path: "../"),
     ],
     targets: [
         .executableTarget(
             name: "touchstone-loggen",
             path: "Sources/touchstone-loggen"
+        ),
+        .executableTarget(
+            name: "IngestBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "TouchstoneIngest", package: "Touchstone"),
+                .product(name: "TouchstoneDiscovery", package: "Touchstone"),
+            ],
+            path: "Benchmarks/IngestBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]
 )

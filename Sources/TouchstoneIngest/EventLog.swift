@@ -27,7 +27,7 @@ public struct EventLog: Sendable {
     ///
     /// - Parameter removeDuplicates: drop events with the same customer, touchpoint and
     ///   timestamp as an earlier one, keeping the first.
-    public init(_ table: EventTable, removeDuplicates: Bool = false) {
+    public init(_ table: consuming EventTable, removeDuplicates: Bool = false) {
         var table = table
         let n = table.count
         let caseCount = table.caseNames.count

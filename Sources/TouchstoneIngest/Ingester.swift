@@ -115,7 +115,9 @@ public final class Ingester {
         try state.pointee.finishDetection()
         if let error = state.pointee.fatal { throw error }
         state.pointee.flushCaseBatch()
+        // Move the table out, so that the caller holds its only reference.
         let result = (state.pointee.table, state.pointee.report)
+        state.pointee.table = EventTable()
         return result
     }
 

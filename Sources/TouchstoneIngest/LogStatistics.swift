@@ -34,9 +34,9 @@ public struct LogStatistics: Sendable {
         let table = log.events
         customers = log.traceCount
         events = table.count
-        touchpoints = LogStatistics.counts(table.activities.map(\.rawValue), names: table.activityNames)
-        stages = table.hasStages ? LogStatistics.counts(table.stages.map(\.rawValue), names: table.stageNames) : []
-        channels = table.hasChannels ? LogStatistics.counts(table.channels.map(\.rawValue), names: table.channelNames) : []
+        touchpoints = LogStatistics.counts(table.activities, names: table.activityNames) { $0.index }
+        stages = table.hasStages ? LogStatistics.counts(table.stages, names: table.stageNames) { $0.index } : []
+        channels = table.hasChannels ? LogStatistics.counts(table.channels, names: table.channelNames) { $0.index } : []
         firstEvent = table.timestamps.min()
         lastEvent = table.timestamps.max()
         var lengths = (0..<log.traceCount).map { Double(log.traceBounds[$0 + 1] - log.traceBounds[$0]) }
@@ -48,9 +48,9 @@ public struct LogStatistics: Sendable {
         duplicatesRemoved = log.duplicatesRemoved
     }
 
-    private static func counts(_ ids: [UInt32], names: SymbolTable) -> [Count] {
+    private static func counts<ID>(_ ids: [ID], names: SymbolTable, _ index: (ID) -> Int) -> [Count] {
         var counts = [Int](repeating: 0, count: names.count)
-        for id in ids { counts[Int(id)] += 1 }
+        for id in ids { counts[index(id)] += 1 }
         return counts.enumerated()
             .filter { $0.element > 0 }
             .map { Count(name: names.name(UInt32($0.offset)), events: $0.element) }

@@ -142,5 +142,72 @@ public enum ISO8601 {
 }
 
 extension StatsRenderer {
-    public static func json(_ stats: LogStatistics, _ report: IngestReport, sources: [String]) -> String { "{}" }
+    /// JSON with the keys documented in docs/stats-json.md, in a fixed order.
+    public static func json(_ stats: LogStatistics, _ report: IngestReport, sources: [String]) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("sources", sources)
+        w.field("rows_read", report.rowsRead)
+        w.field("rows_used", report.rowsUsed)
+        w.field("rows_rejected", report.rowsRejected)
+        w.key("rejections")
+        w.beginObject()
+        for (reason, count) in report.rejectionCounts.sorted(by: { $0.key < $1.key }) { w.field(reason.rawValue, count) }
+        w.endObject()
+        w.key("sample_rejections")
+        w.beginArray()
+        for r in report.sampleRejections {
+            w.beginObject()
+            w.field("source", r.source < sources.count ? sources[r.source] : nil)
+            w.field("line", r.line)
+            w.field("record", r.record)
+            w.key("column"); if let c = r.column { w.int(c) } else { w.null() }
+            w.field("reason", r.reason.rawValue)
+            w.field("detail", r.detail)
+            w.endObject()
+        }
+        w.endArray()
+        w.field("blank_lines", report.blankLines)
+        w.field("customers", stats.customers)
+        w.field("events", stats.events)
+        w.key("touchpoints"); counts(&w, stats.touchpoints)
+        w.key("stages"); if stats.stages.isEmpty { w.null() } else { counts(&w, stats.stages) }
+        w.key("channels"); if stats.channels.isEmpty { w.null() } else { counts(&w, stats.channels) }
+        w.field("first_event", stats.firstEvent.map(ISO8601.format))
+        w.field("last_event", stats.lastEvent.map(ISO8601.format))
+        w.key("events_per_customer")
+        if let d = stats.eventsPerCustomer {
+            w.beginObject()
+            w.field("min", d.min); w.field("median", d.median); w.field("p90", d.p90); w.field("max", d.max)
+            w.endObject()
+        } else {
+            w.null()
+        }
+        w.field("out_of_order", stats.outOfOrderEvents)
+        w.field("duplicates", stats.duplicateEvents)
+        w.field("duplicates_dropped", stats.duplicatesRemoved)
+        w.field("invalid_utf8_names", report.invalidUTF8Names)
+        w.key("mapping")
+        w.beginObject()
+        if let mapping = report.mappings.first {
+            for c in mapping.columns { w.field(c.role.description, c.name) }
+        }
+        w.endObject()
+        w.key("detected_roles")
+        w.beginArray()
+        for c in report.mappings.first?.columns ?? [] where c.detected { w.string(c.role.description) }
+        w.endArray()
+        w.key("delimiter"); if let d = report.delimiters.first { w.string(String(UnicodeScalar(d))) } else { w.null() }
+        w.field("timestamp_format", report.timestampFormat?.description)
+        w.field("timestamp_format_detected", report.timestampFormatDetected)
+        w.field("time_zone", report.timeZone.description)
+        w.endObject()
+        return w.output + "\n"
+    }
+
+    private static func counts(_ w: inout JSONWriter, _ counts: [LogStatistics.Count]) {
+        w.beginObject()
+        for c in counts { w.field(c.name, c.events) }
+        w.endObject()
+    }
 }

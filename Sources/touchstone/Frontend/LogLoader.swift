@@ -14,7 +14,7 @@ enum LogLoader {
     static func load(_ arguments: IngestArguments) throws -> LoadedLog {
         let rejectsFile = try arguments.rejects.map { path throws(FrontendError) in try RejectsWriter(path: path, multipleInputs: arguments.inputs.count > 1, inputs: arguments.inputs) }
         let ingester = Ingester(options: arguments.options, onRejection: rejectsFile.map { writer in { writer.write($0) } })
-        let (table, report) = try ingester.ingest(arguments.sources)
+        var (table, report) = try ingester.ingest(arguments.sources)
         try rejectsFile?.close()
         for mapping in report.mappings.prefix(1) {
             let detected = mapping.columns.filter(\.detected)
@@ -31,7 +31,9 @@ enum LogLoader {
         if let limit = arguments.maxRejectRate, report.rejectionRate > limit {
             throw FrontendError(message: "\(report.rowsRejected) of \(report.rowsRead) rows rejected (\(percent(report.rejectionRate))), over --max-reject-rate \(limit)")
         }
-        return LoadedLog(log: EventLog(table, removeDuplicates: arguments.dedupe), report: report)
+        let events = table
+        table = EventTable()  // the log below holds the only reference, so reordering frees as it goes
+        return LoadedLog(log: EventLog(events, removeDuplicates: arguments.dedupe), report: report)
     }
 
     private static func percent(_ rate: Double) -> String {

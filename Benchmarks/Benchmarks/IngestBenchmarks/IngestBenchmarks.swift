@@ -1,0 +1,78 @@
+import Benchmark
+import CLibCSV
+import TouchstoneDiscovery
+import TouchstoneIngest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The log every benchmark reads: `TOUCHSTONE_BENCH_LOG`, or the 10M-event b2b log that
+/// `make-bench-log.sh` writes.
+let logPath = getenv("TOUCHSTONE_BENCH_LOG").map { String(cString: $0) } ?? "/tmp/touchstone-bench-10M.csv"
+/// Rows the log holds (its header not counted); every benchmark checks its own result.
+let expectedRows = getenv("TOUCHSTONE_BENCH_ROWS").flatMap { Int(String(cString: $0)) } ?? 10_000_000
+
+let configuration = Benchmark.Configuration(
+    metrics: [.wallClock, .cpuTotal, .peakMemoryResident, .mallocCountTotal],
+    timeUnits: .milliseconds,
+    warmupIterations: 1,
+    maxDuration: .seconds(60),
+    maxIterations: 5
+)
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark("libcsv baseline: parse and count fields", configuration: configuration) { benchmark in
+        let (records, fields) = countFieldsWithLibCSV(logPath)
+        precondition(records == expectedRows + 1, "baseline read \(records) records, expected \(expectedRows + 1)")
+        blackHole(fields)
+    }
+
+    Benchmark("ingest: EventTable + traces", configuration: configuration) { benchmark in
+        guard let (table, report) = try? Ingester(options: IngestOptions()).ingest([.file(logPath)]) else {
+            preconditionFailure("ingest of \(logPath) failed")
+        }
+        precondition(report.rowsRead == expectedRows, "ingest read \(report.rowsRead) rows, expected \(expectedRows)")
+        let log = EventLog(table)
+        precondition(log.events.count == report.rowsUsed)
+        blackHole(log)
+    }
+
+    Benchmark("ingest + discover (touchpoint level)", configuration: configuration) { benchmark in
+        guard let (table, report) = try? Ingester(options: IngestOptions()).ingest([.file(logPath)]) else {
+            preconditionFailure("ingest of \(logPath) failed")
+        }
+        precondition(report.rowsRead == expectedRows)
+        let log = EventLog(table)
+        let result = discoverForBenchmark(log)
+        blackHole(result)
+    }
+}
+
+/// Runs libcsv over the file with a 1 MiB buffer and callbacks that only count: the floor
+/// any CSV ingester built on libcsv can reach.
+func countFieldsWithLibCSV(_ path: String) -> (records: Int, fields: Int) {
+    struct Counts { var records = 0, fields = 0 }
+    var counts = Counts()
+    var parser = csv_parser()
+    guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0, let file = fopen(path, "rb") else {
+        preconditionFailure("cannot open \(path); run Benchmarks/make-bench-log.sh")
+    }
+    defer { fclose(file); csv_free(&parser) }
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    defer { buffer.deallocate() }
+    let field: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { _, _, context in
+        context?.assumingMemoryBound(to: Counts.self).pointee.fields += 1
+    }
+    let record: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, context in
+        context?.assumingMemoryBound(to: Counts.self).pointee.records += 1
+    }
+    withUnsafeMutablePointer(to: &counts) { context in
+        while true {
+            let n = fread(buffer, 1, 1 << 20, file)
+            if n == 0 { break }
+            precondition(csv_parse(&parser, buffer, n, field, record, context) == n, "libcsv error")
+        }
+        csv_fini(&parser, field, record, context)
+    }
+    return (counts.records, counts.fields)
+}
