@@ -1,0 +1,61 @@
+/// Hides rarely used edges from a rendered graph without changing any number.
+///
+/// First edges with `frequency < minFrequency` are hidden, then only the `topEdges` most
+/// frequent remaining edges are kept (ties: source name, then target name, byte order). A node
+/// is hidden when it had edges and none of them remains; its start/end counts go with it.
+public struct DisplayPruning: Sendable, Equatable {
+    public var minFrequency: Int?
+    public var topEdges: Int?
+    public init(minFrequency: Int? = nil, topEdges: Int? = nil) {
+        self.minFrequency = minFrequency
+        self.topEdges = topEdges
+    }
+
+    /// One line per active rule, e.g. `min-frequency 5`, `top-edges 20`.
+    public var descriptions: [String] {
+        var lines: [String] = []
+        if let minFrequency { lines.append("min-frequency \(minFrequency)") }
+        if let topEdges { lines.append("top-edges \(topEdges)") }
+        return lines
+    }
+
+    /// The visible part of `graph`. O(edges log edges).
+    public func apply(to graph: DirectlyFollowsGraph) -> GraphView {
+        let order = GraphView.displayOrder(graph, Array(graph.edges.indices))
+        var visible = order.filter { graph.edges[$0].frequency >= (minFrequency ?? Int.min) }
+        if let topEdges, visible.count > topEdges { visible.removeSubrange(max(0, topEdges)...) }
+        var hasEdge = [Bool](repeating: false, count: graph.nodes.count)
+        var keepsEdge = hasEdge
+        for e in graph.edges { hasEdge[e.from] = true; hasEdge[e.to] = true }
+        for i in visible { keepsEdge[graph.edges[i].from] = true; keepsEdge[graph.edges[i].to] = true }
+        let nodes = graph.nodes.indices.map { !hasEdge[$0] || keepsEdge[$0] }
+        return GraphView(edges: visible, nodes: nodes, hiddenEdges: graph.edges.count - visible.count,
+                         hiddenNodes: nodes.filter { !$0 }.count)
+    }
+}
+
+/// The part of a graph to display, in display order.
+public struct GraphView: Sendable, Equatable {
+    /// Indices into `graph.edges`, by frequency descending, then source name, then target name
+    /// (byte order).
+    public let edges: [Int]
+    /// Per node of the graph: whether it is shown.
+    public let nodes: [Bool]
+    public let hiddenEdges: Int
+    public let hiddenNodes: Int
+
+    /// Sorts edge indices by frequency descending, then source and target names in byte order.
+    static func displayOrder(_ graph: DirectlyFollowsGraph, _ indices: [Int]) -> [Int] {
+        indices.sorted { a, b in
+            let x = graph.edges[a], y = graph.edges[b]
+            if x.frequency != y.frequency { return x.frequency > y.frequency }
+            if x.from != y.from { return byteOrder(graph.nodes[x.from].name, graph.nodes[y.from].name) }
+            return byteOrder(graph.nodes[x.to].name, graph.nodes[y.to].name)
+        }
+    }
+}
+
+/// Whether `a` sorts before `b` comparing UTF-8 bytes (not Unicode collation).
+public func byteOrder(_ a: String, _ b: String) -> Bool {
+    a.utf8.lexicographicallyPrecedes(b.utf8)
+}
