@@ -29,8 +29,19 @@ public struct DisplayPruning: Sendable, Equatable {
         for e in graph.edges { hasEdge[e.from] = true; hasEdge[e.to] = true }
         for i in visible { keepsEdge[graph.edges[i].from] = true; keepsEdge[graph.edges[i].to] = true }
         let nodes = graph.nodes.indices.map { !hasEdge[$0] || keepsEdge[$0] }
-        return GraphView(edges: visible, nodes: nodes, hiddenEdges: graph.edges.count - visible.count,
-                         hiddenNodes: nodes.filter { !$0 }.count)
+        var rows = visible.map { GraphView.Row.edge($0) }
+        for (i, node) in graph.nodes.enumerated() where nodes[i] {
+            if node.starts > 0 { rows.append(.start(i)) }
+            if node.ends > 0 { rows.append(.end(i)) }
+        }
+        rows.sort { a, b in
+            let x = GraphView.key(graph, a), y = GraphView.key(graph, b)
+            if x.0 != y.0 { return x.0 > y.0 }
+            if x.1 != y.1 { return byteOrder(x.1, y.1) }
+            return byteOrder(x.2, y.2)
+        }
+        return GraphView(edges: visible, allEdges: order, nodes: nodes,
+                         hiddenEdges: graph.edges.count - visible.count, hiddenNodes: nodes.filter { !$0 }.count, rows: rows)
     }
 }
 
@@ -39,10 +50,40 @@ public struct GraphView: Sendable, Equatable {
     /// Indices into `graph.edges`, by frequency descending, then source name, then target name
     /// (byte order).
     public let edges: [Int]
+    /// Every edge index, shown or not, in the same order.
+    public let allEdges: [Int]
     /// Per node of the graph: whether it is shown.
     public let nodes: [Bool]
     public let hiddenEdges: Int
     public let hiddenNodes: Int
+    /// Shown edges plus trace starts and ends of shown nodes, by frequency descending, then
+    /// source name, then target name (byte order; starts named `<start>`, ends `<end>`).
+    public let rows: [Row]
+
+    /// One line of an edge list.
+    public enum Row: Sendable, Equatable {
+        /// `graph.edges[i]`.
+        case edge(Int)
+        /// Traces starting at `graph.nodes[i]`.
+        case start(Int)
+        /// Traces ending at `graph.nodes[i]`.
+        case end(Int)
+    }
+
+    /// Name used for the start pseudo-node in edge lists.
+    public static let startName = "<start>"
+    /// Name used for the end pseudo-node in edge lists.
+    public static let endName = "<end>"
+
+    static func key(_ graph: DirectlyFollowsGraph, _ row: Row) -> (Int, String, String) {
+        switch row {
+        case .edge(let i):
+            let e = graph.edges[i]
+            return (e.frequency, graph.nodes[e.from].name, graph.nodes[e.to].name)
+        case .start(let n): return (graph.nodes[n].starts, startName, graph.nodes[n].name)
+        case .end(let n): return (graph.nodes[n].ends, graph.nodes[n].name, endName)
+        }
+    }
 
     /// Sorts edge indices by frequency descending, then source and target names in byte order.
     static func displayOrder(_ graph: DirectlyFollowsGraph, _ indices: [Int]) -> [Int] {
