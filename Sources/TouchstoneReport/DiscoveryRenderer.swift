@@ -309,7 +309,7 @@ public struct DiscoveryRenderer: Sendable {
         out += "  start [label=\"start\", shape=circle, style=filled, fillcolor=\"#d9f2d9\"];\n"
         out += "  end [label=\"end\", shape=doublecircle, style=filled, fillcolor=\"#f2d9d9\"];\n"
         for (i, n) in g.nodes.enumerated() where r.view.nodes[i] {
-            out += "  n\(i) [label=\"\(DiscoveryRenderer.dotEscape(n.name))\\n\(n.events) events\"];\n"
+            out += "  n\(i) [label=\"\(DiscoveryRenderer.dotEscape(n.name))\\n\(n.events) event\(n.events == 1 ? "" : "s")\"];\n"
         }
         let frequencies = r.view.edges.map { g.edges[$0].frequency }
         let low = frequencies.min() ?? 0, high = frequencies.max() ?? 0
@@ -353,7 +353,7 @@ public struct DiscoveryRenderer: Sendable {
         let g = r.graph
         var out = "flowchart LR\n  start((\"start\"))\n  end_((\"end\"))\n"
         for (i, n) in g.nodes.enumerated() where r.view.nodes[i] {
-            out += "  n\(i)[\"\(DiscoveryRenderer.mermaidEscape(n.name))<br/>\(n.events) events\"]\n"
+            out += "  n\(i)[\"\(DiscoveryRenderer.mermaidEscape(n.name))<br/>\(n.events) event\(n.events == 1 ? "" : "s")\"]\n"
         }
         for row in r.view.rows {
             switch row {
