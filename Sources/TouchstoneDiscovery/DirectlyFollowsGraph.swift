@@ -198,10 +198,11 @@ private struct Builder {
     /// Pass 2: a counting sort of all transition durations by edge, in `(from, to)` edge order.
     private mutating func placePass<ID: NodeIdentifier>(_ column: UnsafeBufferPointer<ID>, _ ts: UnsafeBufferPointer<Int64>, _ bounds: [Int]) {
         let edgeCount = edgeFrom.count
-        sortedEdges = Array(0..<edgeCount)
-        sortedEdges.sort { a, b in
-            edgeFrom[a] != edgeFrom[b] ? edgeFrom[a] < edgeFrom[b] : edgeTo[a] < edgeTo[b]
-        }
+        // Sort packed (from, to) keys as plain integers, then map each back to its edge.
+        var keys = [UInt64](repeating: 0, count: edgeCount)
+        for e in 0..<edgeCount { keys[e] = UInt64(edgeFrom[e]) << 32 | UInt64(edgeTo[e]) }
+        keys.sort()
+        sortedEdges = keys.map { self.table.existing(UInt32(truncatingIfNeeded: $0 >> 32), UInt32(truncatingIfNeeded: $0)) }
         // next[e]: where the next duration of edge e (first-appearance numbering) goes.
         var next = [Int](repeating: 0, count: edgeCount)
         var offset = 0

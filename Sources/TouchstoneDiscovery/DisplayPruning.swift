@@ -19,10 +19,13 @@ public struct DisplayPruning: Sendable, Equatable {
         return lines
     }
 
-    /// The visible part of `graph`. O(edges log edges).
+    /// The visible part of `graph`. O(edges log edges) integer comparisons, after ranking the
+    /// node names once (O(nodes log nodes) string comparisons).
     public func apply(to graph: DirectlyFollowsGraph) -> GraphView {
-        let order = GraphView.displayOrder(graph, Array(graph.edges.indices))
-        var visible = order.filter { graph.edges[$0].frequency >= (minFrequency ?? Int.min) }
+        let ranks = NameRanks(graph)
+        let order = GraphView.displayOrder(graph, ranks)
+        var visible = order
+        if let minFrequency { visible.removeAll { graph.edges[$0].frequency < minFrequency } }
         if let topEdges, visible.count > topEdges { visible.removeSubrange(max(0, topEdges)...) }
         var hasEdge = [Bool](repeating: false, count: graph.nodes.count)
         var keepsEdge = hasEdge
@@ -35,13 +38,47 @@ public struct DisplayPruning: Sendable, Equatable {
             if node.ends > 0 { rows.append(.end(i)) }
         }
         rows.sort { a, b in
-            let x = GraphView.key(graph, a), y = GraphView.key(graph, b)
-            if x.0 != y.0 { return x.0 > y.0 }
-            if x.1 != y.1 { return byteOrder(x.1, y.1) }
-            return byteOrder(x.2, y.2)
+            let x = ranks.key(graph, a), y = ranks.key(graph, b)
+            if x.frequency != y.frequency { return x.frequency > y.frequency }
+            if x.source != y.source { return x.source < y.source }
+            return x.target < y.target
         }
         return GraphView(edges: visible, allEdges: order, nodes: nodes,
                          hiddenEdges: graph.edges.count - visible.count, hiddenNodes: nodes.filter { !$0 }.count, rows: rows)
+    }
+}
+
+/// Byte-order ranks of the node names and of the `<start>`/`<end>` pseudo-names, so that
+/// sorting compares integers (equal names get equal ranks).
+struct NameRanks {
+    var node: [Int]
+    var start = 0
+    var end = 0
+
+    init(_ graph: DirectlyFollowsGraph) {
+        let n = graph.nodes.count
+        // Index n is `<start>`, n + 1 is `<end>`.
+        func name(_ i: Int) -> String { i < n ? graph.nodes[i].name : i == n ? GraphView.startName : GraphView.endName }
+        let sorted = (0..<(n + 2)).sorted { byteOrder(name($0), name($1)) }
+        var ranks = [Int](repeating: 0, count: n + 2)
+        var rank = 0
+        for (k, i) in sorted.enumerated() {
+            if k > 0 && byteOrder(name(sorted[k - 1]), name(i)) { rank += 1 }
+            ranks[i] = rank
+        }
+        start = ranks[n]
+        end = ranks[n + 1]
+        node = Array(ranks.prefix(n))
+    }
+
+    func key(_ graph: DirectlyFollowsGraph, _ row: GraphView.Row) -> (frequency: Int, source: Int, target: Int) {
+        switch row {
+        case .edge(let i):
+            let e = graph.edges[i]
+            return (e.frequency, node[e.from], node[e.to])
+        case .start(let n): return (graph.nodes[n].starts, start, node[n])
+        case .end(let n): return (graph.nodes[n].ends, node[n], end)
+        }
     }
 }
 
@@ -75,23 +112,14 @@ public struct GraphView: Sendable, Equatable {
     /// Name used for the end pseudo-node in edge lists.
     public static let endName = "<end>"
 
-    static func key(_ graph: DirectlyFollowsGraph, _ row: Row) -> (Int, String, String) {
-        switch row {
-        case .edge(let i):
-            let e = graph.edges[i]
-            return (e.frequency, graph.nodes[e.from].name, graph.nodes[e.to].name)
-        case .start(let n): return (graph.nodes[n].starts, startName, graph.nodes[n].name)
-        case .end(let n): return (graph.nodes[n].ends, graph.nodes[n].name, endName)
-        }
-    }
-
-    /// Sorts edge indices by frequency descending, then source and target names in byte order.
-    static func displayOrder(_ graph: DirectlyFollowsGraph, _ indices: [Int]) -> [Int] {
-        indices.sorted { a, b in
+    /// All edge indices by frequency descending, then source and target names in byte order.
+    static func displayOrder(_ graph: DirectlyFollowsGraph, _ ranks: NameRanks) -> [Int] {
+        Array(graph.edges.indices).sorted { a, b in
             let x = graph.edges[a], y = graph.edges[b]
             if x.frequency != y.frequency { return x.frequency > y.frequency }
-            if x.from != y.from { return byteOrder(graph.nodes[x.from].name, graph.nodes[y.from].name) }
-            return byteOrder(graph.nodes[x.to].name, graph.nodes[y.to].name)
+            let xs = ranks.node[x.from], ys = ranks.node[y.from]
+            if xs != ys { return xs < ys }
+            return ranks.node[x.to] < ranks.node[y.to]
         }
     }
 }
