@@ -121,14 +121,18 @@ private struct Builder {
     var nodeLastTrace: [Int32]
     var nodeStarts: [Int]
     var nodeEnds: [Int]
-    // Per edge, in order of first appearance.
-    var edgeFrom: [UInt32] = []
-    var edgeTo: [UInt32] = []
-    var edgeFrequency: [Int] = []
-    var edgeCustomers: [Int] = []
-    var edgeLastTrace: [Int32] = []
-    var edgeSum: [Double] = []
-    var edgeMax: [Int64] = []
+    /// Counters of one edge, kept together so a transition touches one cache line.
+    struct EdgeCounters {
+        var from: UInt32
+        var to: UInt32
+        var frequency: Int32 = 0
+        var customers: Int32 = 0
+        var lastTrace: Int32 = -1
+        var sum: Double = 0
+        var max: Int64 = .min
+    }
+    /// Per edge, in order of first appearance.
+    var counters: [EdgeCounters] = []
     /// Durations of all transitions grouped by edge (in sorted edge order), µs.
     var durations: [Int64] = []
     /// Edge indices (first-appearance numbering) in `(from, to)` order.
@@ -171,16 +175,14 @@ private struct Builder {
                 if merge && node == previous { previousLast = time; continue }
                 nodeVisits[Int(node)] += 1
                 let (e, isNew) = table.index(previous, node)
-                if isNew {
-                    edgeFrom.append(previous); edgeTo.append(node)
-                    edgeFrequency.append(0); edgeCustomers.append(0); edgeLastTrace.append(-1)
-                    edgeSum.append(0); edgeMax.append(Int64.min)
-                }
+                if isNew { counters.append(EdgeCounters(from: previous, to: node)) }
                 let d = time &- previousLast
-                edgeFrequency[e] += 1
-                if edgeLastTrace[e] != trace { edgeLastTrace[e] = trace; edgeCustomers[e] += 1 }
-                edgeSum[e] += Double(d)
-                if d > edgeMax[e] { edgeMax[e] = d }
+                counters.withUnsafeMutableBufferPointer { c in
+                    c[e].frequency &+= 1
+                    if c[e].lastTrace != trace { c[e].lastTrace = trace; c[e].customers &+= 1 }
+                    c[e].sum += Double(d)
+                    if d > c[e].max { c[e].max = d }
+                }
                 previous = node
                 previousLast = time
             }
@@ -197,16 +199,16 @@ private struct Builder {
 
     /// Pass 2: a counting sort of all transition durations by edge, in `(from, to)` edge order.
     private mutating func placePass<ID: NodeIdentifier>(_ column: UnsafeBufferPointer<ID>, _ ts: UnsafeBufferPointer<Int64>, _ bounds: [Int]) {
-        let edgeCount = edgeFrom.count
+        let edgeCount = counters.count
         // Sort packed (from, to) keys as plain integers, then map each back to its edge.
         var keys = [UInt64](repeating: 0, count: edgeCount)
-        for e in 0..<edgeCount { keys[e] = UInt64(edgeFrom[e]) << 32 | UInt64(edgeTo[e]) }
+        for e in 0..<edgeCount { keys[e] = UInt64(counters[e].from) << 32 | UInt64(counters[e].to) }
         keys.sort()
         sortedEdges = keys.map { self.table.existing(UInt32(truncatingIfNeeded: $0 >> 32), UInt32(truncatingIfNeeded: $0)) }
         // next[e]: where the next duration of edge e (first-appearance numbering) goes.
         var next = [Int](repeating: 0, count: edgeCount)
         var offset = 0
-        for e in sortedEdges { next[e] = offset; offset += edgeFrequency[e] }
+        for e in sortedEdges { next[e] = offset; offset += Int(counters[e].frequency) }
         durations = [Int64](repeating: 0, count: offset)
         let merge = self.merge
         let table = self.table
@@ -245,19 +247,19 @@ private struct Builder {
         var edges: [DirectlyFollowsGraph.Edge] = []
         edges.reserveCapacity(sortedEdges.count)
         let sortedEdges = self.sortedEdges
-        let edgeFrom = self.edgeFrom, edgeTo = self.edgeTo, edgeFrequency = self.edgeFrequency
-        let edgeCustomers = self.edgeCustomers, edgeSum = self.edgeSum, edgeMax = self.edgeMax
+        let counters = self.counters
         durations.withUnsafeMutableBufferPointer { all in
             // Edge percentiles: selection stays inside each edge's slice.
             var offset = 0
             for e in sortedEdges {
-                let n = edgeFrequency[e]
+                let c = counters[e]
+                let n = Int(c.frequency)
                 let slice = UnsafeMutableBufferPointer(rebasing: all[offset..<(offset + n)])
                 let median = percentile(slice, 0.5) ?? 0
                 let p90 = percentile(slice, 0.9) ?? 0
-                edges.append(.init(from: nodeIndex[Int(edgeFrom[e])], to: nodeIndex[Int(edgeTo[e])], frequency: n,
-                                   customers: edgeCustomers[e], share: 0,
-                                   duration: .init(mean: edgeSum[e] / Double(n), median: median, p90: p90, max: edgeMax[e])))
+                edges.append(.init(from: nodeIndex[Int(c.from)], to: nodeIndex[Int(c.to)], frequency: n,
+                                   customers: Int(c.customers), share: 0,
+                                   duration: .init(mean: c.sum / Double(n), median: median, p90: p90, max: c.max)))
                 offset += n
             }
             // Node medians: a node's outgoing edges are adjacent, so its durations are one slice.

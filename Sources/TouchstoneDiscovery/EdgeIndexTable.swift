@@ -1,7 +1,7 @@
 /// Maps a directed pair of node ids to a dense edge index (0, 1, 2, … in order of first insertion).
 ///
 /// A flat `from * n + to` matrix when `n ≤ matrixLimit`, otherwise open addressing on the packed
-/// key `UInt64(from) << 32 | to`. Memory: 4·n² bytes (matrix) or about 24 bytes per edge (hash).
+/// key `UInt64(from) << 32 | to`. Memory: 4·n² bytes (matrix) or about 32 bytes per edge (hash, load ≤ 0.5).
 struct EdgeIndexTable {
     static let matrixLimit = 1024
 
@@ -9,9 +9,9 @@ struct EdgeIndexTable {
     private let useMatrix: Bool
     /// Matrix cells: edge index + 1, 0 when absent.
     private var cells: [UInt32]
-    /// Hash slots: key and edge index + 1 (0 = empty).
-    private var keys: [UInt64]
-    private var slots: [UInt32]
+    /// Hash slot: packed key and edge index + 1 (0 = empty), together in one cache line.
+    private struct Slot { var key: UInt64 = 0; var value: UInt32 = 0 }
+    private var slots: [Slot]
     private var mask: Int
     private(set) var count = 0
 
@@ -20,13 +20,11 @@ struct EdgeIndexTable {
         useMatrix = nodeCount <= EdgeIndexTable.matrixLimit
         if useMatrix {
             cells = [UInt32](repeating: 0, count: nodeCount * nodeCount)
-            keys = []
             slots = []
             mask = 0
         } else {
             cells = []
-            keys = [UInt64](repeating: 0, count: 1024)
-            slots = [UInt32](repeating: 0, count: 1024)
+            slots = [Slot](repeating: Slot(), count: 1024)
             mask = 1023
         }
     }
@@ -54,13 +52,12 @@ struct EdgeIndexTable {
         var i = EdgeIndexTable.slot(key, mask)
         while true {
             let s = slots[i]
-            if s == 0 { break }
-            if keys[i] == key { return (Int(s) - 1, false) }
+            if s.value == 0 { break }
+            if s.key == key { return (Int(s.value) - 1, false) }
             i = (i &+ 1) & mask
         }
         count += 1
-        keys[i] = key
-        slots[i] = UInt32(count)
+        slots[i] = Slot(key: key, value: UInt32(count))
         if count * 2 > mask + 1 { grow() }
         return (count - 1, true)
     }
@@ -71,22 +68,19 @@ struct EdgeIndexTable {
         if useMatrix { return Int(cells[Int(from) * nodeCount + Int(to)]) - 1 }
         let key = UInt64(from) << 32 | UInt64(to)
         var i = EdgeIndexTable.slot(key, mask)
-        while slots[i] != 0 && keys[i] != key { i = (i &+ 1) & mask }
-        return Int(slots[i]) - 1
+        while slots[i].value != 0 && slots[i].key != key { i = (i &+ 1) & mask }
+        return Int(slots[i].value) - 1
     }
 
     private mutating func grow() {
         let capacity = (mask + 1) * 2
         let newMask = capacity - 1
-        var newKeys = [UInt64](repeating: 0, count: capacity)
-        var newSlots = [UInt32](repeating: 0, count: capacity)
-        for i in 0...mask where slots[i] != 0 {
-            var j = EdgeIndexTable.slot(keys[i], newMask)
-            while newSlots[j] != 0 { j = (j &+ 1) & newMask }
-            newKeys[j] = keys[i]
-            newSlots[j] = slots[i]
+        var newSlots = [Slot](repeating: Slot(), count: capacity)
+        for s in slots where s.value != 0 {
+            var j = EdgeIndexTable.slot(s.key, newMask)
+            while newSlots[j].value != 0 { j = (j &+ 1) & newMask }
+            newSlots[j] = s
         }
-        keys = newKeys
         slots = newSlots
         mask = newMask
     }
