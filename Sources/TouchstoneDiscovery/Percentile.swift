@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc  // libm for `rounded`, linked automatically in debug builds
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Order statistics on raw duration buffers, without sorting.
 
 /// The `q`-quantile (0 ≤ q ≤ 1) of `values`, interpolating linearly between closest ranks

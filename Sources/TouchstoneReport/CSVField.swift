@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc  // libm for `rounded`, linked automatically in debug builds
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Escaping of CSV fields (RFC 4180) that are safe to open in a spreadsheet.
 public enum CSVField {
     /// A text field from the log: neutralised when it could be read as a formula, then quoted

@@ -1,4 +1,9 @@
 import TouchstoneDiscovery
+#if canImport(Glibc)
+import Glibc  // libm for `rounded`, linked automatically in debug builds
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// Output formats of `touchstone discover`.
 public enum DiscoveryFormat: String, Sendable, CaseIterable {

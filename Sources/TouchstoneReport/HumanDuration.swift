@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc  // libm for `rounded`, linked automatically in debug builds
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Short human-readable durations with the two largest units: `45s`, `12m 5s`, `3h 20m`,
 /// `3d 4h`, `2y 14d`; `250ms` below a second; `-` for a missing value.
 ///

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc  // libm for `rounded`, linked automatically in debug builds
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Writes pretty-printed JSON (2-space indent) with keys in the order they are written.
 ///
 /// A streaming writer: call `beginObject`/`key`/values/`endObject` in document order, then read
