@@ -1,0 +1,71 @@
+import TouchstoneIngest
+
+/// What `DiscoveryResult` should compute.
+public struct DiscoveryOptions: Sendable, Equatable {
+    public var level: DiscoveryLevel
+    public var filter: LogFilter
+    public var pruning: DisplayPruning
+    /// Keep at most this many variants.
+    public var variantLimit: Int?
+    /// Keep the smallest prefix of variants covering at least this share of customers (0…1).
+    public var variantCoverage: Double?
+    /// Funnel order of stages (names); `nil`: order of first appearance.
+    public var stageOrder: [String]?
+
+    public init(level: DiscoveryLevel = .touchpoint, filter: LogFilter = LogFilter(), pruning: DisplayPruning = DisplayPruning(),
+                variantLimit: Int? = nil, variantCoverage: Double? = nil, stageOrder: [String]? = nil) {
+        self.level = level
+        self.filter = filter
+        self.pruning = pruning
+        self.variantLimit = variantLimit
+        self.variantCoverage = variantCoverage
+        self.stageOrder = stageOrder
+    }
+}
+
+/// Everything `touchstone discover` reports: the journey graph, its display pruning, variants,
+/// and, when the log has stages, the stage matrix and funnel.
+///
+/// Cost: the filter (one pass plus one gather per column when active), two passes for the
+/// graph, one for variants, and one more stage-level graph when the level is not `stage`.
+public struct DiscoveryResult: Sendable {
+    public let level: DiscoveryLevel
+    /// Customers and events before filtering.
+    public let inputCustomers: Int
+    public let inputEvents: Int
+    /// Customers and events after filtering (what the analyses saw).
+    public let customers: Int
+    public let events: Int
+    /// Applied filters, one line each (`LogFilter.descriptions`).
+    public let filters: [String]
+    /// Applied pruning, one line each (`DisplayPruning.descriptions`).
+    public let pruning: [String]
+    public let graph: DirectlyFollowsGraph
+    /// The displayed part of `graph`.
+    public let view: GraphView
+    public let variants: VariantAnalysis
+    /// Present when the log has a stage column.
+    public let stages: StageAnalysis?
+
+    /// Filters `log` and runs every analysis.
+    public init(_ log: EventLog, options: DiscoveryOptions = DiscoveryOptions()) throws(DiscoveryError) {
+        try log.requireLevel(options.level)
+        if options.stageOrder != nil { try log.requireLevel(.stage) }
+        let filtered = try options.filter.apply(to: log)
+        level = options.level
+        inputCustomers = log.traceCount
+        inputEvents = log.events.count
+        customers = filtered.traceCount
+        events = filtered.events.count
+        filters = options.filter.descriptions
+        pruning = options.pruning.descriptions
+        graph = try DirectlyFollowsGraph(filtered, level: options.level)
+        view = options.pruning.apply(to: graph)
+        variants = try VariantAnalysis(filtered, level: options.level, limit: options.variantLimit, coverage: options.variantCoverage)
+        if filtered.events.hasStages {
+            stages = try StageAnalysis(filtered, order: options.stageOrder, graph: options.level == .stage ? graph : nil)
+        } else {
+            stages = nil
+        }
+    }
+}

@@ -1,0 +1,67 @@
+/// A plain-text table that fits a width budget: flexible columns share the room left by the
+/// fixed ones and truncate their cells with `…`.
+struct TextTable {
+    enum Alignment { case left, right }
+    struct Column {
+        var title: String
+        var alignment: Alignment
+        var flexible: Bool
+    }
+    var columns: [Column]
+    var rows: [[String]] = []
+
+    init(_ columns: [Column]) { self.columns = columns }
+
+    mutating func add(_ row: [String]) { rows.append(row) }
+
+    /// The table as lines no wider than `width` characters (given enough room for fixed columns).
+    func render(width: Int, indent: Int = 2) -> [String] {
+        var widths = columns.indices.map { c in
+            rows.reduce(columns[c].title.count) { max($0, $1[c].count) }
+        }
+        let separators = max(0, columns.count - 1) * 2 + indent
+        let fixed = columns.indices.filter { !columns[$0].flexible }.reduce(0) { $0 + widths[$1] }
+        var flex = columns.indices.filter { columns[$0].flexible }
+        var budget = max(0, width - separators - fixed)
+        // Give narrow flexible columns what they need, split the rest evenly.
+        flex.sort { widths[$0] < widths[$1] }
+        var remaining = flex.count
+        for c in flex {
+            let share = max(1, budget / max(1, remaining))
+            widths[c] = min(widths[c], share)
+            budget -= widths[c]
+            remaining -= 1
+        }
+        let pad = String(repeating: " ", count: indent)
+        func line(_ cells: [String]) -> String {
+            var parts: [String] = []
+            for (c, cell) in cells.enumerated() {
+                let text = truncate(cell, widths[c])
+                let fill = String(repeating: " ", count: widths[c] - text.count)
+                let isLast = c == cells.count - 1
+                switch columns[c].alignment {
+                case .left: parts.append(isLast ? text : text + fill)
+                case .right: parts.append(fill + text)
+                }
+            }
+            return pad + parts.joined(separator: "  ")
+        }
+        return [line(columns.map(\.title))] + rows.map(line)
+    }
+}
+
+/// `text` cut to `width` characters, ending in `…` when cut.
+func truncate(_ text: String, _ width: Int) -> String {
+    if text.count <= width { return text }
+    if width <= 0 { return "" }
+    return String(text.prefix(width - 1)) + "…"
+}
+
+/// Log text made safe for one line of a terminal table: control characters become spaces.
+func singleLine(_ text: String) -> String {
+    var out = ""
+    for s in text.unicodeScalars {
+        if s.value < 0x20 || s.value == 0x7F { out += " " } else { out.unicodeScalars.append(s) }
+    }
+    return out
+}

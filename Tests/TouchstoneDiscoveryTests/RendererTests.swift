@@ -1,0 +1,208 @@
+import Foundation
+import Testing
+import TouchstoneDiscovery
+import TouchstoneIngest
+import TouchstoneReport
+
+/// A log whose names need escaping in every format.
+func nastyLog() -> EventLog {
+    var t = EventTable(stages: true, channels: false)
+    let long = String(repeating: "Landing page with a very long name ", count: 6)
+    t.append(case: "c1", activity: long, timestamp: 0, stage: "Awareness")
+    t.append(case: "c1", activity: "say \"hi\"\n<script>alert(1)</script>", timestamp: 3_600_000_000, stage: "Consideration")
+    t.append(case: "c1", activity: "=SUM(A1)", timestamp: 3_700_000_000, stage: "Awareness")
+    t.append(case: "c2", activity: long, timestamp: 0, stage: "Awareness")
+    t.append(case: "c2", activity: "a,b", timestamp: 10_000_000, stage: "Purchase \\ done")
+    t.append(case: "c2", activity: "-x", timestamp: 20_000_000, stage: "Purchase \\ done")
+    t.append(case: "c2", activity: "@home", timestamp: 30_000_000, stage: String(repeating: "Retention ", count: 12))
+    t.append(case: "c3", activity: long, timestamp: 0, stage: "Awareness")
+    t.append(case: "c3", activity: "a,b", timestamp: 30_000_000, stage: "Awareness")
+    return EventLog(t)
+}
+
+@Suite struct RendererTests {
+    @Test func exactCSV() throws {
+        let r = try DiscoveryResult(sampleLog())
+        #expect(DiscoveryRenderer(format: .csv).render(r) == """
+            source,target,frequency,customers,mean_s,median_s,p90_s,max_s
+            <start>,A,4,4,,,,
+            C,<end>,4,4,,,,
+            A,B,3,3,11.666667,10,18,20
+            B,C,3,3,10.333333,10,18,20
+            <start>,B,1,1,,,,
+            A,C,1,1,60,60,60,60
+            B,<end>,1,1,,,,
+            B,B,1,1,30,30,30,30
+
+            """)
+    }
+
+    @Test func csvPruned() throws {
+        let r = try DiscoveryResult(sampleLog(), options: DiscoveryOptions(pruning: DisplayPruning(topEdges: 1)))
+        #expect(DiscoveryRenderer(format: .csv).render(r) == """
+            source,target,frequency,customers,mean_s,median_s,p90_s,max_s
+            <start>,A,4,4,,,,
+            A,B,3,3,11.666667,10,18,20
+            <start>,B,1,1,,,,
+            B,<end>,1,1,,,,
+
+            """)
+    }
+
+    @Test func csvEscaping() throws {
+        let csv = DiscoveryRenderer(format: .csv).render(try DiscoveryResult(nastyLog()))
+        #expect(csv.contains("'=SUM(A1)"))
+        #expect(csv.contains("\"a,b\",'-x,1,1,10,10,10,10\n"))
+        #expect(csv.contains("'-x,'@home,1,1,10,10,10,10\n"))
+        #expect(csv.contains("\"say \"\"hi\"\"\n<script>alert(1)</script>\""))
+        #expect(CSVField.text("+1") == "'+1")
+        #expect(CSVField.text("\tx") == "'\tx")
+        #expect(CSVField.text("\rx") == "\"'\rx\"")
+        #expect(CSVField.text("=a,b") == "\"'=a,b\"")
+        #expect(CSVField.text("plain") == "plain")
+        #expect(CSVField.number(-5) == "-5")
+    }
+
+    @Test func dotEscaping() throws {
+        let dot = DiscoveryRenderer(format: .dot).render(try DiscoveryResult(nastyLog()))
+        #expect(dot.hasPrefix("digraph journey {\n"))
+        #expect(dot.contains(#"[label="say \"hi\"\n<script>alert(1)</script>\n1 event"]"#))
+        #expect(dot.contains(#"start [label="start", shape=circle"#))
+        #expect(dot.contains(#"end [label="end", shape=doublecircle"#))
+        // Every statement is on one line: no raw newline inside a label.
+        for line in dot.split(separator: "\n").dropFirst().dropLast() {
+            #expect(line.hasSuffix(";") || line.hasSuffix("{"), "\(line)")
+        }
+        #expect(DiscoveryRenderer.dotEscape("a\\b\"c\nd") == #"a\\b\"c\nd"#)
+        #expect(dot.contains("penwidth=8") && dot.contains("penwidth=1"))
+    }
+
+    @Test func mermaidEscaping() throws {
+        let mermaid = DiscoveryRenderer(format: .mermaid).render(try DiscoveryResult(nastyLog()))
+        #expect(mermaid.hasPrefix("flowchart LR\n"))
+        #expect(!mermaid.contains("<script>"))
+        #expect(mermaid.contains("say #quot;hi#quot;<br/>#lt;script#gt;alert(1)#lt;/script#gt;<br/>1 event"))
+        // Node ids are generated, never taken from the log.
+        let ids = mermaid.split(separator: "\n").dropFirst(3).filter { !$0.contains("-->") && !$0.contains("-.->") }
+            .map { $0.trimmingCharacters(in: .whitespaces).prefix { $0 != "[" } }
+        #expect(ids.allSatisfy { $0.first == "n" && $0.dropFirst().allSatisfy(\.isNumber) })
+        #expect(DiscoveryRenderer.mermaidEscape("a\"b#c<d>&`") == "a#quot;b#35;c#lt;d#gt;#amp;#96;")
+    }
+
+    @Test func jsonParsesBack() throws {
+        let r = try DiscoveryResult(nastyLog(), options: DiscoveryOptions(
+            filter: LogFilter(since: 0), pruning: DisplayPruning(minFrequency: 2), variantLimit: 1))
+        let text = DiscoveryRenderer(format: .json).render(r)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(object["level"] as? String == "touchpoint")
+        #expect(object["customers"] as? Int == 3)
+        #expect(object["filters"] as? [String] == ["since 1970-01-01T00:00:00Z"])
+        let nodes = try #require(object["nodes"] as? [[String: Any]])
+        #expect(nodes.contains { $0["name"] as? String == "say \"hi\"\n<script>alert(1)</script>" })
+        let edges = try #require(object["edges"] as? [[String: Any]])
+        #expect(edges.count == 5)
+        #expect(edges.filter { $0["visible"] as? Bool == true }.count == 1)
+        let variants = try #require(object["variants"] as? [String: Any])
+        #expect(variants["distinct"] as? Int == 3 && variants["shown"] as? Int == 1)
+        let stages = try #require(object["stages"] as? [String: Any])
+        #expect((stages["funnel"] as? [Any])?.count == 4)
+        // Keys appear in the documented order.
+        let keys = ["\"level\"", "\"customers\"", "\"events\"", "\"input_customers\"", "\"input_events\"", "\"filters\"",
+                    "\"pruning\"", "\"transitions\"", "\"hidden_edges\"", "\"hidden_nodes\"", "\"nodes\"", "\"edges\"",
+                    "\"variants\"", "\"stages\""]
+        let positions = keys.compactMap { text.range(of: $0)?.lowerBound }
+        #expect(positions.count == keys.count && positions == positions.sorted())
+    }
+
+    @Test func textFitsWidth() throws {
+        for level in [DiscoveryLevel.touchpoint, .stage] {
+            let text = DiscoveryRenderer(format: .text).render(try DiscoveryResult(nastyLog(), options: DiscoveryOptions(level: level)))
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                #expect(line.count <= 100, "\(line)")
+            }
+            #expect(text.contains("…"))
+            #expect(text.contains("Stage funnel"))
+            #expect(!text.contains("\n<script>"))  // control characters flattened
+        }
+        let text = DiscoveryRenderer(format: .text).render(try DiscoveryResult(sampleLog(), options: DiscoveryOptions(
+            filter: LogFilter(conditions: [.init(name: "plan", value: "gold")]), pruning: DisplayPruning(minFrequency: 2))))
+        #expect(text.hasPrefix("""
+            Journey discovery at touchpoint level
+            Customers: 1 of 5   Events: 3 of 13   Transitions: 2
+            Filters: where plan=gold
+            Pruning: min-frequency 2 (hidden: 2 edges, 3 nodes)
+            """))
+    }
+}
+
+@Suite struct FormattingTests {
+    @Test func humanDurations() {
+        let s = 1_000_000.0
+        #expect(HumanDuration.format(micros: nil) == "-")
+        #expect(HumanDuration.format(micros: 0) == "0s")
+        #expect(HumanDuration.format(micros: 250_000) == "250ms")
+        #expect(HumanDuration.format(micros: 45 * s) == "45s")
+        #expect(HumanDuration.format(micros: 59.6 * s) == "1m")
+        #expect(HumanDuration.format(micros: (12 * 60 + 5) * s) == "12m 5s")
+        #expect(HumanDuration.format(micros: (3 * 3600 + 20 * 60 + 10) * s) == "3h 20m")
+        #expect(HumanDuration.format(micros: 3 * 3600 * s) == "3h")
+        #expect(HumanDuration.format(micros: (3 * 86_400 + 4 * 3600) * s) == "3d 4h")
+        #expect(HumanDuration.format(micros: (2 * 365 + 14) * 86_400 * s) == "2y 14d")
+        #expect(HumanDuration.format(micros: (86_400 - 0.1) * s) == "1d")
+        #expect(HumanDuration.format(micros: -45 * s) == "-45s")
+    }
+
+    @Test func decimalSeconds() {
+        #expect(DecimalFormat.seconds(micros: 90_000_000) == "90")
+        #expect(DecimalFormat.seconds(micros: 1_500_000) == "1.5")
+        #expect(DecimalFormat.seconds(micros: 11_666_666.67) == "11.666667")
+        #expect(DecimalFormat.seconds(micros: 1) == "0.000001")
+        #expect(DecimalFormat.seconds(micros: 0.4) == "0")
+        #expect(DecimalFormat.seconds(micros: -2_500_000) == "-2.5")
+        #expect(DecimalFormat.percent(2.0 / 3) == "66.7%")
+    }
+
+    @Test func jsonWriter() throws {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("text", "q\"b\\s/\n\t\u{01}\u{1F}é日本😀")
+        w.key("empty"); w.beginArray(); w.endArray()
+        w.key("object"); w.beginObject(); w.endObject()
+        w.field("small", 0.0000001)
+        w.field("big", 1e21)
+        w.field("tenth", 0.1)
+        w.field("negative", -2.5e-8)
+        w.field("nan", Double.nan)
+        w.field("missing", nil as String?)
+        w.key("list"); w.beginArray(); w.int(1); w.bool(false); w.null(); w.endArray()
+        w.endObject()
+        #expect(w.output == """
+            {
+              "text": "q\\"b\\\\s/\\n\\t\\u0001\\u001fé日本😀",
+              "empty": [],
+              "object": {},
+              "small": 0.0000001,
+              "big": 1000000000000000000000,
+              "tenth": 0.1,
+              "negative": -0.000000025,
+              "nan": null,
+              "missing": null,
+              "list": [
+                1,
+                false,
+                null
+              ]
+            }
+
+            """)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(w.output.utf8)) as? [String: Any])
+        #expect(parsed["text"] as? String == "q\"b\\s/\n\t\u{01}\u{1F}é日本😀")
+        #expect(parsed["small"] as? Double == 0.0000001)
+    }
+
+    @Test func timestamps() {
+        #expect(formatTimestamp(0) == "1970-01-01T00:00:00Z")
+        #expect(formatTimestamp(1_709_285_400_250_000) == "2024-03-01T09:30:00.25Z")
+        #expect(formatTimestamp(-1) == "1969-12-31T23:59:59.999999Z")
+    }
+}
