@@ -1,7 +1,102 @@
 import ArgumentParser
+import TouchstoneDiscovery
+import TouchstoneIngest
+import TouchstoneReport
 
 struct DiscoverCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "discover", abstract: "Discover the journey graph, stage transitions and variants.")
+    static let configuration = CommandConfiguration(
+        commandName: "discover",
+        abstract: "Discover how customers really move: journey graph, stage transitions, variants.",
+        discussion: """
+        The journey graph is the directly-follows graph of each customer's time-ordered trace, at
+        touchpoint, stage or channel level. Filters apply before discovery; --min-frequency and
+        --top-edges only hide edges and never change the numbers of what is kept.
+        Definitions and JSON keys: docs/discover.md, docs/discover-json.md.
+        """
+    )
+
     @OptionGroup var ingest: IngestArguments
-    func run() throws { throw FrontendError(message: "discover: not built yet") }
+
+    @Option(help: "Graph level: touchpoint, stage or channel.")
+    var level: DiscoveryLevel = .touchpoint
+
+    @Option(help: ArgumentHelp("Keep events at or after this time (ISO 8601; no offset means --timezone).", valueName: "time"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Keep events before this time (ISO 8601).", valueName: "time"))
+    var until: String?
+
+    @Option(name: .customLong("where"),
+            help: ArgumentHelp("Keep customers with at least one event where NAME=VALUE (an --attribute, stage, channel or touchpoint). Repeatable; all must hold.", valueName: "name=value"))
+    var conditions: [String] = []
+
+    @Option(name: .customLong("min-frequency"), help: ArgumentHelp("Hide edges seen fewer than N times.", valueName: "n"))
+    var minFrequency: Int?
+
+    @Option(name: .customLong("top-edges"), help: ArgumentHelp("Show only the K most frequent edges.", valueName: "k"))
+    var topEdges: Int?
+
+    @Option(name: .customLong("variants"), help: ArgumentHelp("Show the N most frequent variants.", valueName: "n"))
+    var variantLimit: Int?
+
+    @Option(name: .customLong("variant-coverage"),
+            help: ArgumentHelp("Show the most frequent variants until they cover this share of customers (0…1).", valueName: "share"))
+    var variantCoverage: Double?
+
+    @Option(name: .customLong("stage-order"), help: ArgumentHelp("Stage order for the funnel, comma-separated.", valueName: "a,b,c"))
+    var stageOrder: String?
+
+    @Option(help: "Output format: text, json, csv, dot or mermaid.")
+    var format: DiscoveryFormat = .text
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the result to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    mutating func validate() throws {
+        if let n = minFrequency, n < 1 { throw ValidationError("--min-frequency must be at least 1") }
+        if let k = topEdges, k < 1 { throw ValidationError("--top-edges must be at least 1") }
+        if let n = variantLimit, n < 1 { throw ValidationError("--variants must be at least 1") }
+        if let c = variantCoverage, !(c > 0 && c <= 1) { throw ValidationError("--variant-coverage must be in (0, 1], got \(c)") }
+    }
+
+    func run() throws {
+        var filter = LogFilter()
+        filter.since = try since.map { try parseTime($0, flag: "--since") }
+        filter.until = try until.map { try parseTime($0, flag: "--until") }
+        for text in conditions {
+            do { filter.conditions.append(try LogFilter.Condition(parsing: text)) } catch { throw FrontendError(message: "--where: \(error)") }
+        }
+        let options = DiscoveryOptions(
+            level: level, filter: filter, pruning: DisplayPruning(minFrequency: minFrequency, topEdges: topEdges),
+            variantLimit: variantLimit, variantCoverage: variantCoverage,
+            stageOrder: stageOrder.map { $0.split(separator: ",").map { String($0.trimmingCharacters()) } })
+        let loaded = try LogLoader.load(ingest)
+        let result: DiscoveryResult
+        do { result = try DiscoveryResult(loaded.log, options: options) } catch { throw FrontendError(message: "\(error)") }
+        let out = try OutputFile(path: output)
+        try out.write(DiscoveryRenderer(format: format).render(result))
+        try out.close()
+    }
+
+    private func parseTime(_ text: String, flag: String) throws(FrontendError) -> Int64 {
+        var parser = TimestampParser(format: .iso8601, zone: ingest.timezone)
+        var bytes = Array(text.utf8)
+        let value = bytes.withUnsafeMutableBytes { parser.parse(UnsafeRawBufferPointer($0)) }
+        guard let value else {
+            throw FrontendError(message: "\(flag) '\(text)' is not an ISO 8601 time (e.g. 2025-03-01 or 2025-03-01T09:00:00Z)")
+        }
+        return value
+    }
+}
+
+extension DiscoveryLevel: ExpressibleByArgument {}
+extension DiscoveryFormat: ExpressibleByArgument {}
+
+extension Substring {
+    func trimmingCharacters() -> Substring {
+        var s = self
+        while let f = s.first, f == " " { s.removeFirst() }
+        while let l = s.last, l == " " { s.removeLast() }
+        return s
+    }
 }
