@@ -43,6 +43,10 @@ struct Touchstone: ParsableCommand {
         } catch let error as ExitCode {
             Glibc.exit(error.rawValue)
         } catch {
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
             Diagnostics.printUsageError(fullMessage(for: error))
             Glibc.exit(ExitStatus.usageOrInputError)
         }
