@@ -206,3 +206,26 @@ func nastyLog() -> EventLog {
         #expect(formatTimestamp(-1) == "1969-12-31T23:59:59.999999Z")
     }
 }
+
+@Suite struct DocumentationTests {
+    /// The example in docs/discover-json.md is real output: re-render it and compare.
+    @Test func jsonExampleIsCurrent() throws {
+        var t = EventTable(stages: true, channels: true)
+        let base: Int64 = 1_709_280_000 * 1_000_000  // 2024-03-01T08:00:00Z
+        let rows: [(String, String, Int64, String, String)] = [
+            ("c1", "Ad click", 0, "Awareness", "web"), ("c1", "Product page", 90, "Consideration", "web"),
+            ("c1", "Checkout", 600, "Purchase", "web"),
+            ("c2", "Ad click", 0, "Awareness", "web"), ("c2", "Newsletter", 3_600, "Consideration", "email"),
+            ("c2", "Product page", 7_200, "Consideration", "web"), ("c2", "Checkout", 7_500, "Purchase", "app"),
+            ("c3", "Ad click", 0, "Awareness", "app"), ("c3", "Product page", 30, "Consideration", "app"),
+        ]
+        for r in rows { t.append(case: r.0, activity: r.1, timestamp: base + r.2 * 1_000_000, stage: r.3, channel: r.4) }
+        let json = DiscoveryRenderer(format: .json).render(try DiscoveryResult(EventLog(t), options: DiscoveryOptions(variantLimit: 2)))
+        let docURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/discover-json.md")
+        let doc = try String(contentsOf: docURL, encoding: .utf8)
+        let start = try #require(doc.range(of: "```json\n"))
+        let end = try #require(doc.range(of: "```", range: start.upperBound..<doc.endIndex))
+        #expect(String(doc[start.upperBound..<end.lowerBound]) == json)
+    }
+}
