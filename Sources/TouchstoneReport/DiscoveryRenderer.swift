@@ -256,7 +256,7 @@ public struct DiscoveryRenderer: Sendable {
                 }
                 matrix.add(cells)
             }
-            let cellWidth = matrix.rows.flatMap { $0.dropFirst() }.map(\.count).max() ?? 1
+            let cellWidth = matrix.rows.flatMap { $0.dropFirst() }.map(displayWidth).max() ?? 1
             if 2 + 12 + (m.stages.count + 1) * (cellWidth + 2) <= width {
                 lines += matrix.render(width: width)
             } else {
