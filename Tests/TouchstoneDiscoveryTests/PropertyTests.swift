@@ -47,6 +47,8 @@ struct NaiveReference {
     var edges: [String: EdgeStats] = [:]
     var starts: [String: Int] = [:]
     var ends: [String: Int] = [:]
+    var nodeEvents: [String: Int] = [:]
+    var nodeCustomers: [String: Set<String>] = [:]
     var variants: [(steps: [String], count: Int, throughputs: [Int64])] = []
 
     init(_ rows: [RandomRow], level: DiscoveryLevel) {
@@ -56,6 +58,8 @@ struct NaiveReference {
             if byCustomer[r.customer] == nil { order.append(r.customer) }
             let node = level == .touchpoint ? r.activity : level == .stage ? r.stage : r.channel
             byCustomer[r.customer, default: []].append((r.timestamp, i, node))
+            nodeEvents[node, default: 0] += 1
+            nodeCustomers[node, default: []].insert(r.customer)
         }
         var variantIndex: [[String]: Int] = [:]
         for customer in order {
@@ -109,7 +113,7 @@ func makeLog(_ rows: [RandomRow]) -> EventLog {
     return EventLog(table)
 }
 
-/// Compares every analysis with the naive reference; returns the number of mismatches recorded.
+/// Compares the graph and the variants with the naive reference, recording every mismatch.
 func compareWithReference(_ rows: [RandomRow], level: DiscoveryLevel) throws {
     let log = makeLog(rows)
     let reference = NaiveReference(rows, level: level)
@@ -133,12 +137,15 @@ func compareWithReference(_ rows: [RandomRow], level: DiscoveryLevel) throws {
     }
     for node in graph.nodes {
         #expect(node.starts == reference.starts[node.name, default: 0], "starts of \(node.name)")
+        #expect(node.events == reference.nodeEvents[node.name, default: 0], "events of \(node.name)")
+        #expect(node.customers == reference.nodeCustomers[node.name, default: []].count, "customers of \(node.name)")
         #expect(node.ends == reference.ends[node.name, default: 0], "ends of \(node.name)")
         let outgoing = reference.edges.filter { $0.key.hasPrefix(node.name + "\u{0}") }.flatMap(\.value.durations)
         #expect(node.outgoing == outgoing.count)
         #expect(node.medianTimeToNext == (outgoing.isEmpty ? nil : NaiveReference.percentile(outgoing, 0.5)), "median next of \(node.name)")
     }
     #expect(graph.nodes.reduce(0) { $0 + $1.starts } == log.traceCount)
+    #expect(graph.nodes.count == reference.nodeEvents.count)
 
     let variants = try VariantAnalysis(log, level: level)
     #expect(variants.variants.count == reference.variants.count)
