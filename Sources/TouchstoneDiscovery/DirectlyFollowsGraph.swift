@@ -125,8 +125,8 @@ private struct Builder {
     struct EdgeCounters {
         var from: UInt32
         var to: UInt32
-        var frequency: Int32 = 0
-        var customers: Int32 = 0
+        var frequency = 0
+        var customers = 0
         var lastTrace: Int32 = -1
         var sum: Double = 0
         var max: Int64 = .min
@@ -178,8 +178,8 @@ private struct Builder {
                 if isNew { counters.append(EdgeCounters(from: previous, to: node)) }
                 let d = time &- previousLast
                 counters.withUnsafeMutableBufferPointer { c in
-                    c[e].frequency &+= 1
-                    if c[e].lastTrace != trace { c[e].lastTrace = trace; c[e].customers &+= 1 }
+                    c[e].frequency += 1
+                    if c[e].lastTrace != trace { c[e].lastTrace = trace; c[e].customers += 1 }
                     c[e].sum += Double(d)
                     if d > c[e].max { c[e].max = d }
                 }
@@ -208,7 +208,7 @@ private struct Builder {
         // next[e]: where the next duration of edge e (first-appearance numbering) goes.
         var next = [Int](repeating: 0, count: edgeCount)
         var offset = 0
-        for e in sortedEdges { next[e] = offset; offset += Int(counters[e].frequency) }
+        for e in sortedEdges { next[e] = offset; offset += counters[e].frequency }
         durations = [Int64](repeating: 0, count: offset)
         let merge = self.merge
         let table = self.table
@@ -253,12 +253,12 @@ private struct Builder {
             var offset = 0
             for e in sortedEdges {
                 let c = counters[e]
-                let n = Int(c.frequency)
+                let n = c.frequency
                 let slice = UnsafeMutableBufferPointer(rebasing: all[offset..<(offset + n)])
                 let median = percentile(slice, 0.5) ?? 0
                 let p90 = percentile(slice, 0.9) ?? 0
                 edges.append(.init(from: nodeIndex[Int(c.from)], to: nodeIndex[Int(c.to)], frequency: n,
-                                   customers: Int(c.customers), share: 0,
+                                   customers: c.customers, share: 0,
                                    duration: .init(mean: c.sum / Double(n), median: median, p90: p90, max: c.max)))
                 offset += n
             }

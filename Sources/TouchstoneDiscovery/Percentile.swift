@@ -4,7 +4,7 @@ import Glibc  // libm for `rounded`, linked automatically in debug builds
 import Musl
 #endif
 
-/// Order statistics on raw duration buffers, without sorting.
+// Order statistics on raw duration buffers, without sorting.
 
 /// The `q`-quantile (0 ≤ q ≤ 1) of `values`, interpolating linearly between closest ranks
 /// (numpy's default `linear` method: position `(n - 1) * q` in the sorted values).

@@ -144,13 +144,13 @@ public struct DiscoveryRenderer: Sendable {
             w.beginArray()
             for row in m.counts.indices {
                 w.beginObject()
-                w.field("from", row == 0 ? "start" : m.stages[row - 1])
+                w.field("from", row == 0 ? GraphView.startName : m.stages[row - 1])
                 w.field("total", m.rowTotal(row))
                 w.key("to")
                 w.beginArray()
                 for column in m.counts[row].indices where m.counts[row][column] > 0 {
                     w.beginObject()
-                    w.field("stage", column == m.stages.count ? "end" : m.stages[column])
+                    w.field("stage", column == m.stages.count ? GraphView.endName : m.stages[column])
                     w.field("count", m.counts[row][column])
                     w.field("row_share", m.rowShare(row, column))
                     w.endObject()
@@ -256,7 +256,7 @@ public struct DiscoveryRenderer: Sendable {
                 }
                 matrix.add(cells)
             }
-            let cellWidth = matrix.rows.flatMap { $0.dropFirst() }.map(\.count).max() ?? 1
+            let cellWidth = matrix.rows.flatMap { $0.dropFirst() }.map(displayWidth).max() ?? 1
             if 2 + 12 + (m.stages.count + 1) * (cellWidth + 2) <= width {
                 lines += matrix.render(width: width)
             } else {

@@ -17,7 +17,7 @@ struct TextTable {
     /// The table as lines no wider than `width` characters (given enough room for fixed columns).
     func render(width: Int, indent: Int = 2) -> [String] {
         var widths = columns.indices.map { c in
-            rows.reduce(columns[c].title.count) { max($0, $1[c].count) }
+            rows.reduce(displayWidth(columns[c].title)) { max($0, displayWidth($1[c])) }
         }
         let separators = max(0, columns.count - 1) * 2 + indent
         let fixed = columns.indices.filter { !columns[$0].flexible }.reduce(0) { $0 + widths[$1] }
@@ -37,7 +37,7 @@ struct TextTable {
             var parts: [String] = []
             for (c, cell) in cells.enumerated() {
                 let text = truncate(cell, widths[c])
-                let fill = String(repeating: " ", count: widths[c] - text.count)
+                let fill = String(repeating: " ", count: max(0, widths[c] - displayWidth(text)))
                 let isLast = c == cells.count - 1
                 switch columns[c].alignment {
                 case .left: parts.append(isLast ? text : text + fill)
@@ -50,11 +50,34 @@ struct TextTable {
     }
 }
 
-/// `text` cut to `width` characters, ending in `…` when cut.
+/// `text` cut to at most `width` terminal columns, ending in `…` when cut.
 func truncate(_ text: String, _ width: Int) -> String {
-    if text.count <= width { return text }
+    if displayWidth(text) <= width { return text }
     if width <= 0 { return "" }
-    return String(text.prefix(width - 1)) + "…"
+    var out = ""
+    var used = 0
+    for ch in text {
+        let w = displayWidth(ch)
+        if used + w > width - 1 { break }
+        out.append(ch)
+        used += w
+    }
+    return out + "…"
+}
+
+/// Terminal columns of `text`: 2 for East Asian wide and emoji characters, 1 otherwise.
+func displayWidth(_ text: String) -> Int { text.reduce(0) { $0 + displayWidth($1) } }
+
+func displayWidth(_ ch: Character) -> Int {
+    guard let v = ch.unicodeScalars.first?.value else { return 0 }
+    switch v {
+    case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+         0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+         0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+        return 2
+    default:
+        return 1
+    }
 }
 
 /// Log text made safe for one line of a terminal table: control characters become spaces.

@@ -304,3 +304,14 @@ func seconds(_ s: Double) -> Double { s * 1_000_000 }
         #expect(empty.withUnsafeMutableBufferPointer { percentile($0, 0.5) } == nil)
     }
 }
+
+@Suite struct ErrorMessageTests {
+    @Test func messagesNameWhatIsAvailable() {
+        #expect(DiscoveryError.unknownStages(["X"], known: ["S1", "S2"]).description == "unknown stage 'X'; known stages: 'S1', 'S2'")
+        #expect(DiscoveryError.unknownFilterField("region", available: ["touchpoint", "plan"]).description
+            == "unknown field 'region' in where condition; available: 'touchpoint', 'plan'")
+        #expect(DiscoveryError.levelUnavailable(.stage).description.contains("no stage column"))
+        #expect(DiscoveryError.emptyTimeWindow(since: 0, until: 0).description
+            == "empty time window: since 1970-01-01T00:00:00Z is not before until 1970-01-01T00:00:00Z")
+    }
+}

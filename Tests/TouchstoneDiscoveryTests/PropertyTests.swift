@@ -47,18 +47,24 @@ struct NaiveReference {
     var edges: [String: EdgeStats] = [:]
     var starts: [String: Int] = [:]
     var ends: [String: Int] = [:]
+    var nodeEvents: [String: Int] = [:]
+    var nodeCustomers: [String: Set<String>] = [:]
     var variants: [(steps: [String], count: Int, throughputs: [Int64])] = []
 
-    init(_ rows: [RandomRow], level: DiscoveryLevel) {
+    /// - Parameter input: the rows before filtering, which fix the customer order.
+    init(_ rows: [RandomRow], level: DiscoveryLevel, input: [RandomRow]? = nil) {
         var order: [String] = []
+        var seen = Set<String>()
+        for r in input ?? rows where seen.insert(r.customer).inserted { order.append(r.customer) }
         var byCustomer: [String: [(Int64, Int, String)]] = [:]
         for (i, r) in rows.enumerated() {
-            if byCustomer[r.customer] == nil { order.append(r.customer) }
             let node = level == .touchpoint ? r.activity : level == .stage ? r.stage : r.channel
             byCustomer[r.customer, default: []].append((r.timestamp, i, node))
+            nodeEvents[node, default: 0] += 1
+            nodeCustomers[node, default: []].insert(r.customer)
         }
         var variantIndex: [[String]: Int] = [:]
-        for customer in order {
+        for customer in order where byCustomer[customer] != nil {
             let events = (byCustomer[customer] ?? []).sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
             var visits: [(node: String, first: Int64, last: Int64)] = []
             for e in events {
@@ -109,10 +115,11 @@ func makeLog(_ rows: [RandomRow]) -> EventLog {
     return EventLog(table)
 }
 
-/// Compares every analysis with the naive reference; returns the number of mismatches recorded.
-func compareWithReference(_ rows: [RandomRow], level: DiscoveryLevel) throws {
-    let log = makeLog(rows)
-    let reference = NaiveReference(rows, level: level)
+/// Compares the graph and the variants with the naive reference, recording every mismatch.
+func compareWithReference(_ rows: [RandomRow], level: DiscoveryLevel, filter: LogFilter = LogFilter(),
+                          filteredRows: [RandomRow]? = nil) throws {
+    let log = try filter.apply(to: makeLog(rows))
+    let reference = NaiveReference(filteredRows ?? rows, level: level, input: rows)
     let graph = try DirectlyFollowsGraph(log, level: level)
     #expect(graph.edges.count == reference.edges.count)
     #expect(graph.transitions == reference.edges.values.reduce(0) { $0 + $1.durations.count })
@@ -133,12 +140,15 @@ func compareWithReference(_ rows: [RandomRow], level: DiscoveryLevel) throws {
     }
     for node in graph.nodes {
         #expect(node.starts == reference.starts[node.name, default: 0], "starts of \(node.name)")
+        #expect(node.events == reference.nodeEvents[node.name, default: 0], "events of \(node.name)")
+        #expect(node.customers == reference.nodeCustomers[node.name, default: []].count, "customers of \(node.name)")
         #expect(node.ends == reference.ends[node.name, default: 0], "ends of \(node.name)")
         let outgoing = reference.edges.filter { $0.key.hasPrefix(node.name + "\u{0}") }.flatMap(\.value.durations)
         #expect(node.outgoing == outgoing.count)
         #expect(node.medianTimeToNext == (outgoing.isEmpty ? nil : NaiveReference.percentile(outgoing, 0.5)), "median next of \(node.name)")
     }
     #expect(graph.nodes.reduce(0) { $0 + $1.starts } == log.traceCount)
+    #expect(graph.nodes.count == reference.nodeEvents.count)
 
     let variants = try VariantAnalysis(log, level: level)
     #expect(variants.variants.count == reference.variants.count)
@@ -163,6 +173,19 @@ func compareWithReference(_ rows: [RandomRow], level: DiscoveryLevel) throws {
         let log = makeLog(rows)
         #expect(log.events.activityNames.count > EdgeIndexTable.matrixLimit)
         try compareWithReference(rows, level: level)
+    }
+
+    @Test(arguments: DiscoveryLevel.allCases)
+    func filteredLog(level: DiscoveryLevel) throws {
+        let rows = randomRows(seed: 7, customers: 400, activities: 5, maxEvents: 8)
+        let since: Int64 = 3_000_000, until: Int64 = 9_000_000
+        let inWindow = rows.filter { $0.timestamp >= since && $0.timestamp < until }
+        let emailCustomers = Set(inWindow.filter { $0.channel == "email" }.map(\.customer))
+        let appCustomers = Set(inWindow.filter { $0.stage == "S1" }.map(\.customer))
+        let expected = inWindow.filter { emailCustomers.contains($0.customer) && appCustomers.contains($0.customer) }
+        #expect(!expected.isEmpty && expected.count < rows.count / 2)
+        let filter = LogFilter(since: since, until: until, conditions: [.init(name: "channel", value: "email"), .init(name: "stage", value: "S1")])
+        try compareWithReference(rows, level: level, filter: filter, filteredRows: expected)
     }
 
     @Test func edgeIndexTableBothPaths() {

@@ -15,6 +15,7 @@ func nastyLog() -> EventLog {
     t.append(case: "c2", activity: "a,b", timestamp: 10_000_000, stage: "Purchase \\ done")
     t.append(case: "c2", activity: "-x", timestamp: 20_000_000, stage: "Purchase \\ done")
     t.append(case: "c2", activity: "@home", timestamp: 30_000_000, stage: String(repeating: "Retention ", count: 12))
+    t.append(case: "c2", activity: String(repeating: "顧客の旅😀", count: 30), timestamp: 40_000_000, stage: "段階")
     t.append(case: "c3", activity: long, timestamp: 0, stage: "Awareness")
     t.append(case: "c3", activity: "a,b", timestamp: 30_000_000, stage: "Awareness")
     return EventLog(t)
@@ -100,12 +101,12 @@ func nastyLog() -> EventLog {
         let nodes = try #require(object["nodes"] as? [[String: Any]])
         #expect(nodes.contains { $0["name"] as? String == "say \"hi\"\n<script>alert(1)</script>" })
         let edges = try #require(object["edges"] as? [[String: Any]])
-        #expect(edges.count == 5)
+        #expect(edges.count == 6)
         #expect(edges.filter { $0["visible"] as? Bool == true }.count == 1)
         let variants = try #require(object["variants"] as? [String: Any])
         #expect(variants["distinct"] as? Int == 3 && variants["shown"] as? Int == 1)
         let stages = try #require(object["stages"] as? [String: Any])
-        #expect((stages["funnel"] as? [Any])?.count == 4)
+        #expect((stages["funnel"] as? [Any])?.count == 5)
         // Keys appear in the documented order.
         let keys = ["\"level\"", "\"customers\"", "\"events\"", "\"input_customers\"", "\"input_events\"", "\"filters\"",
                     "\"pruning\"", "\"transitions\"", "\"hidden_edges\"", "\"hidden_nodes\"", "\"nodes\"", "\"edges\"",
@@ -118,7 +119,12 @@ func nastyLog() -> EventLog {
         for level in [DiscoveryLevel.touchpoint, .stage] {
             let text = DiscoveryRenderer(format: .text).render(try DiscoveryResult(nastyLog(), options: DiscoveryOptions(level: level)))
             for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                #expect(line.count <= 100, "\(line)")
+                // Terminal columns: wide characters count twice.
+                let columns = line.reduce(0) { w, ch in
+                    let v = ch.unicodeScalars.first?.value ?? 0
+                    return w + ((0x3000...0x9FFF).contains(v) || (0x1F300...0x1F64F).contains(v) ? 2 : 1)
+                }
+                #expect(columns <= 100, "\(line)")
             }
             #expect(text.contains("…"))
             #expect(text.contains("Stage funnel"))
@@ -204,5 +210,28 @@ func nastyLog() -> EventLog {
         #expect(formatTimestamp(0) == "1970-01-01T00:00:00Z")
         #expect(formatTimestamp(1_709_285_400_250_000) == "2024-03-01T09:30:00.25Z")
         #expect(formatTimestamp(-1) == "1969-12-31T23:59:59.999999Z")
+    }
+}
+
+@Suite struct DocumentationTests {
+    /// The example in docs/discover-json.md is real output: re-render it and compare.
+    @Test func jsonExampleIsCurrent() throws {
+        var t = EventTable(stages: true, channels: true)
+        let base: Int64 = 1_709_280_000 * 1_000_000  // 2024-03-01T08:00:00Z
+        let rows: [(String, String, Int64, String, String)] = [
+            ("c1", "Ad click", 0, "Awareness", "web"), ("c1", "Product page", 90, "Consideration", "web"),
+            ("c1", "Checkout", 600, "Purchase", "web"),
+            ("c2", "Ad click", 0, "Awareness", "web"), ("c2", "Newsletter", 3_600, "Consideration", "email"),
+            ("c2", "Product page", 7_200, "Consideration", "web"), ("c2", "Checkout", 7_500, "Purchase", "app"),
+            ("c3", "Ad click", 0, "Awareness", "app"), ("c3", "Product page", 30, "Consideration", "app"),
+        ]
+        for r in rows { t.append(case: r.0, activity: r.1, timestamp: base + r.2 * 1_000_000, stage: r.3, channel: r.4) }
+        let json = DiscoveryRenderer(format: .json).render(try DiscoveryResult(EventLog(t), options: DiscoveryOptions(variantLimit: 2)))
+        let docURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/discover-json.md")
+        let doc = try String(contentsOf: docURL, encoding: .utf8)
+        let start = try #require(doc.range(of: "```json\n"))
+        let end = try #require(doc.range(of: "```", range: start.upperBound..<doc.endIndex))
+        #expect(String(doc[start.upperBound..<end.lowerBound]) == json)
     }
 }
