@@ -79,7 +79,7 @@ public struct EventTable: Sendable {
     static func gather<T>(_ column: [T], _ order: [UInt32]) -> [T] {
         column.withUnsafeBufferPointer { src in
             [T](unsafeUninitializedCapacity: order.count) { dst, initialized in
-                for i in 0..<order.count { (dst.baseAddress! + i).initialize(to: src[Int(order[i])]) }
+                for i in 0..<order.count { dst.initializeElement(at: i, to: src[Int(order[i])]) }
                 initialized = order.count
             }
         }

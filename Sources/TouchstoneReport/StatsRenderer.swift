@@ -1,3 +1,4 @@
+import TouchstoneDiscovery
 import TouchstoneIngest
 
 /// Renders `touchstone stats` results. Computes nothing: every number comes from
@@ -22,7 +23,7 @@ public enum StatsRenderer {
         line("Customers: \(stats.customers)")
         line("Events: \(stats.events)" + (stats.duplicatesRemoved ? " (after dropping \(stats.duplicateEvents) duplicates)" : ""))
         if let first = stats.firstEvent, let last = stats.lastEvent {
-            line("Time range: \(ISO8601.format(first)) … \(ISO8601.format(last))")
+            line("Time range: \(formatTimestamp(first)) … \(formatTimestamp(last))")
         }
         if let d = stats.eventsPerCustomer {
             line("Events per customer: min \(Text.number(d.min)), median \(Text.number(d.median)), p90 \(Text.number(d.p90)), max \(Text.number(d.max))")
@@ -102,45 +103,6 @@ enum Text {
     }
 }
 
-/// Formats microseconds since the Unix epoch as ISO 8601 UTC (`2024-03-01T09:15:00Z`,
-/// with a fraction only when non-zero).
-public enum ISO8601 {
-    public static func format(_ micros: Int64) -> String {
-        var days = micros / 86_400_000_000
-        var rest = micros % 86_400_000_000
-        if rest < 0 { rest += 86_400_000_000; days -= 1 }
-        let (y, m, d) = civil(fromDays: days)
-        let seconds = rest / 1_000_000
-        let fraction = rest % 1_000_000
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        var year = String(abs(y))
-        while year.count < 4 { year = "0" + year }
-        if y < 0 { year = "-" + year }
-        var text = "\(year)-\(two(m))-\(two(d))T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
-        if fraction != 0 {
-            var f = String(fraction)
-            while f.count < 6 { f = "0" + f }
-            while f.hasSuffix("0") { f.removeLast() }
-            text += "." + f
-        }
-        return text + "Z"
-    }
-
-    /// Howard Hinnant's civil_from_days.
-    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
-    }
-}
-
 extension StatsRenderer {
     /// JSON with the keys documented in docs/stats-json.md, in a fixed order.
     public static func json(_ stats: LogStatistics, _ report: IngestReport, sources: [String]) -> String {
@@ -173,8 +135,8 @@ extension StatsRenderer {
         w.key("touchpoints"); counts(&w, stats.touchpoints)
         w.key("stages"); if stats.stages.isEmpty { w.null() } else { counts(&w, stats.stages) }
         w.key("channels"); if stats.channels.isEmpty { w.null() } else { counts(&w, stats.channels) }
-        w.field("first_event", stats.firstEvent.map(ISO8601.format))
-        w.field("last_event", stats.lastEvent.map(ISO8601.format))
+        w.field("first_event", stats.firstEvent.map(formatTimestamp))
+        w.field("last_event", stats.lastEvent.map(formatTimestamp))
         w.key("events_per_customer")
         if let d = stats.eventsPerCustomer {
             w.beginObject()
