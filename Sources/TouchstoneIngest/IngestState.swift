@@ -154,6 +154,11 @@ struct IngestState {
 
     /// Before `csv_fini`: the last record's bytes are all in `pending`.
     mutating func beginFinalRecord() {
+        // A last line of only spaces, without a line end, is a blank line too.
+        if !atLineStart && !recordOpen && !lineStartedInRecord && recordsEndedInLine == 0 && !discardingLine {
+            report.blankLines += 1
+            atLineStart = true
+        }
         chunk = UnsafeRawBufferPointer(start: nil, count: 0)
         chunkRecordStart = 0
         sliceEnd = 0

@@ -206,3 +206,12 @@ struct TraceTests {
         #expect(deduped.events.count == 5)
     }
 }
+
+@Suite("Blank lines at the end")
+struct TrailingBlankLineTests {
+    @Test func lastLineOfSpacesWithoutLineEndIsBlank() {
+        let o = ingest(Array("customer_id,touchpoint,timestamp\nc1,a,2024-01-02T03:04:05Z\n ".utf8))
+        #expect(o.blankLines == 1)
+        #expect(o.rowsRead == 1)
+    }
+}
