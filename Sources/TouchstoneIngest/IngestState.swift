@@ -27,14 +27,14 @@ struct IngestState {
     var mapping: ColumnMapping?
     /// Slot of each column (-1: not kept). Slots: 0 case, 1 touchpoint, 2 timestamp, 3 stage,
     /// 4 channel, 5… attributes.
-    var slotOfColumn: [Int] = []
-    var columnOfSlot: [Int] = []
+    var slotOfColumn = IntSlots(count: 0)
+    var columnOfSlot = IntSlots(count: 0)
 
     // The record in progress.
     var fieldIndex = 0
     var scratch = ByteBuffer(capacity: 4096)
-    var slotStart: [Int] = []
-    var slotLength: [Int] = []
+    var slotStart = IntSlots(count: 0)
+    var slotLength = IntSlots(count: 0)
     var tooLargeColumn = -1
     var tooLargeLength = 0
     var capturing = false
@@ -66,6 +66,9 @@ struct IngestState {
     var caseBatchBytes = ByteBuffer(capacity: 4096)
     var caseBatchEnds: [Int] = []
     var caseBatchHashes: [UInt32] = []
+    var caseBatchKeys: [SymbolTable.Key] = []
+    /// The other columns of the same rows.
+    var rowBatch = RowBatch(attributeCount: 0)
     static let caseBatchSize = 64
 
     // Timestamps.
@@ -191,7 +194,7 @@ struct IngestState {
         fieldIndex = 0
         scratch.removeAll()
         tooLargeColumn = -1
-        for i in slotStart.indices { slotStart[i] = 0; slotLength[i] = 0 }
+        // Slots need no reset: a row that did not fill them all has the wrong field count.
     }
 
     @inline(__always)
@@ -284,12 +287,17 @@ struct IngestState {
         report.mappings.append(resolved)
         mapping = resolved
         (slotOfColumn, columnOfSlot) = IngestState.slotLayout(resolved)
-        slotStart = Array(repeating: 0, count: columnOfSlot.count)
-        slotLength = Array(repeating: 0, count: columnOfSlot.count)
+        slotStart = IntSlots(count: columnOfSlot.count)
+        slotLength = IntSlots(count: columnOfSlot.count)
+        if rowBatch.attributeCount != attributeNames.count {
+            flushCaseBatch()
+            rowBatch.release()
+            rowBatch = RowBatch(attributeCount: attributeNames.count)
+        }
     }
 
     /// Slot of each column and column of each slot for `mapping`.
-    static func slotLayout(_ mapping: ColumnMapping) -> (slotOfColumn: [Int], columnOfSlot: [Int]) {
+    static func slotLayout(_ mapping: ColumnMapping) -> (slotOfColumn: IntSlots, columnOfSlot: IntSlots) {
         var slotOfColumn = Array(repeating: -1, count: mapping.fieldCount)
         let attributes = mapping.columns.filter { if case .attribute = $0.role { true } else { false } }.count
         var columnOfSlot = Array(repeating: -1, count: 5 + attributes)
@@ -309,7 +317,7 @@ struct IngestState {
             if slotOfColumn[c.index] < 0 { slotOfColumn[c.index] = slot }
             columnOfSlot[slot] = c.index
         }
-        return (slotOfColumn, columnOfSlot)
+        return (IntSlots(slotOfColumn), IntSlots(columnOfSlot))
     }
 
     @inline(__always)
@@ -347,27 +355,25 @@ struct IngestState {
         let caseBytes = scratch.slice(slotStart[0], slotLength[0])
         if let b = caseBytes.baseAddress { caseBatchBytes.append(b, caseBytes.count) }
         caseBatchEnds.append(caseBatchBytes.count)
-        table.activities.append(ActivityID(rawValue: internSymbol(&table.activityNames, scratch.slice(slotStart[1], slotLength[1]), &invalid)))
-        if table.hasStages {
-            table.stages.append(StageID(rawValue: internSymbol(&table.stageNames, scratch.slice(slotStart[3], slotLength[3]), &invalid)))
-        }
-        if table.hasChannels {
-            table.channels.append(ChannelID(rawValue: internSymbol(&table.channelNames, scratch.slice(slotStart[4], slotLength[4]), &invalid)))
-        }
-        for a in table.attributes.indices {
+        let activity = ActivityID(rawValue: internSymbol(&table.activityNames, scratch.slice(slotStart[1], slotLength[1]), &invalid))
+        let stage = table.hasStages
+            ? StageID(rawValue: internSymbol(&table.stageNames, scratch.slice(slotStart[3], slotLength[3]), &invalid)) : StageID(rawValue: 0)
+        let channel = table.hasChannels
+            ? ChannelID(rawValue: internSymbol(&table.channelNames, scratch.slice(slotStart[4], slotLength[4]), &invalid)) : ChannelID(rawValue: 0)
+        rowBatch.append(activity: activity, stage: stage, channel: channel, timestamp: timestamp,
+                        line: UInt32(truncatingIfNeeded: recordLine), source: UInt16(truncatingIfNeeded: sourceIndex))
+        for a in 0..<table.attributeValueNames.count {
             let id = internSymbol(&table.attributeValueNames[a], scratch.slice(slotStart[5 + a], slotLength[5 + a]), &invalid)
-            table.attributes[a].append(AttributeValueID(rawValue: id))
+            rowBatch.setAttribute(a, AttributeValueID(rawValue: id))
         }
-        report.invalidUTF8Names += invalid
-        if caseBatchEnds.count >= IngestState.caseBatchSize { flushCaseBatch() }
-        table.timestamps.append(timestamp)
-        table.lines.append(UInt32(truncatingIfNeeded: recordLine))
-        table.sourceIndices.append(UInt16(truncatingIfNeeded: sourceIndex))
+        if invalid > 0 { report.invalidUTF8Names += invalid }
+        if rowBatch.isFull { flushCaseBatch() }
         report.rowsUsed += 1
     }
 
-    /// Interns the batched customer ids and appends them to the case column.
+    /// Interns the batched customer ids and appends them and the batched rows to the table.
     mutating func flushCaseBatch() {
+        rowBatch.flush(into: &table)
         guard !caseBatchEnds.isEmpty else { return }
         let bytes = UnsafeRawBufferPointer(start: caseBatchBytes.base, count: caseBatchBytes.count), ends = caseBatchEnds
         var symbols = table.caseNames
@@ -381,7 +387,7 @@ struct IngestState {
             ends.withUnsafeBufferPointer { ends in
                 var start = 0
                 var index = 0
-                symbols.intern(batch: raw, ends: ends, hashes: &caseBatchHashes) { id in
+                symbols.intern(batch: raw, ends: ends, hashes: &caseBatchHashes, keys: &caseBatchKeys) { id in
                     cases.append(CaseID(rawValue: id))
                     if Int(id) == next {
                         next += 1
@@ -502,7 +508,7 @@ struct IngestState {
         buffered.append(.record(BufferedRecord(
             source: sourceIndex, line: recordLine, record: record, fieldCount: fieldIndex,
             tooLargeColumn: tooLargeColumn, tooLargeLength: tooLargeLength,
-            scratch: scratch.array, slotStart: slotStart, slotLength: slotLength, raw: rawRecord())))
+            scratch: scratch.array, slotStart: slotStart.array, slotLength: slotLength.array, raw: rawRecord())))
         guard tooLargeColumn < 0, let mapping, fieldIndex == mapping.fieldCount, slotLength[2] > 0 else { return }
         let start = slotStart[2], length = slotLength[2]
         let decided = detector.observe(scratch.slice(start, length))
@@ -524,7 +530,7 @@ struct IngestState {
     private mutating func replayBuffered() {
         let items = buffered
         buffered = []
-        let saved = (sourceIndex, recordLine, record, scratch.array, slotStart, slotLength, fieldIndex, tooLargeColumn, tooLargeLength)
+        let saved = (sourceIndex, recordLine, record, scratch.array, slotStart.array, slotLength.array, fieldIndex, tooLargeColumn, tooLargeLength)
         for item in items {
             switch item {
             case .rejection(let r):
@@ -532,15 +538,17 @@ struct IngestState {
                 onRejection?(r)
             case .record(let b):
                 sourceIndex = b.source; recordLine = b.line; record = b.record
-                scratch.assign(b.scratch); slotStart = b.slotStart; slotLength = b.slotLength
+                scratch.assign(b.scratch); slotStart = IntSlots(b.slotStart); slotLength = IntSlots(b.slotLength)
                 fieldIndex = b.fieldCount; tooLargeColumn = b.tooLargeColumn; tooLargeLength = b.tooLargeLength
                 rawOverride = b.raw
                 useRecordFromBuffer(source: b.source)
                 rawOverride = nil
             }
         }
-        let savedScratch: [UInt8]
-        (sourceIndex, recordLine, record, savedScratch, slotStart, slotLength, fieldIndex, tooLargeColumn, tooLargeLength) = saved
+        let savedScratch: [UInt8], savedStart: [Int], savedLength: [Int]
+        (sourceIndex, recordLine, record, savedScratch, savedStart, savedLength, fieldIndex, tooLargeColumn, tooLargeLength) = saved
+        slotStart = IntSlots(savedStart)
+        slotLength = IntSlots(savedLength)
         scratch.assign(savedScratch)
     }
 
@@ -593,6 +601,7 @@ struct IngestState {
 
     /// Frees the manually managed buffers.
     func release() {
+        rowBatch.release()
         scratch.release()
         caseBatchBytes.release()
     }

@@ -60,7 +60,8 @@ public struct SymbolTable: Sendable {
 
     /// Returns the id of `bytes`, adding it when new.
     public mutating func intern(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        intern(bytes, hash: SymbolTable.hash(bytes))
+        let (h, key) = SymbolTable.hashAndKey(bytes)
+        return intern(bytes, hash: h, key: key)
     }
 
     /// Interns many symbols, stored back to back in `bytes` with `ends[i]` the end of symbol
@@ -68,12 +69,15 @@ public struct SymbolTable: Sendable {
     ///
     /// Reads every symbol's slot before interning any, so the cache misses of a large table
     /// overlap instead of queueing (the ids are the same as interning one by one).
-    public mutating func intern(batch bytes: UnsafeRawBufferPointer, ends: UnsafeBufferPointer<Int>,
-                                hashes: inout [UInt32], _ body: (UInt32) -> Void) {
+    mutating func intern(batch bytes: UnsafeRawBufferPointer, ends: UnsafeBufferPointer<Int>,
+                                hashes: inout [UInt32], keys: inout [Key], _ body: (UInt32) -> Void) {
         hashes.removeAll(keepingCapacity: true)
+        keys.removeAll(keepingCapacity: true)
         var start = 0
         for end in ends {
-            hashes.append(SymbolTable.hash(UnsafeRawBufferPointer(rebasing: bytes[start..<end])))
+            let (h, key) = SymbolTable.hashAndKey(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+            hashes.append(h)
+            keys.append(key)
             start = end
         }
         var touched: UInt64 = 0
@@ -84,14 +88,13 @@ public struct SymbolTable: Sendable {
         if touched == 1 { hashes.append(0); hashes.removeLast() }  // keeps the loads alive
         start = 0
         for (i, end) in ends.enumerated() {
-            body(intern(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), hash: hashes[i]))
+            body(intern(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), hash: hashes[i], key: keys[i]))
             start = end
         }
     }
 
     @inline(__always)
-    private mutating func intern(_ bytes: UnsafeRawBufferPointer, hash h: UInt32) -> UInt32 {
-        let key = Key(bytes)
+    private mutating func intern(_ bytes: UnsafeRawBufferPointer, hash h: UInt32, key: Key) -> UInt32 {
         let (found, slot) = probe(bytes, h, key)
         if let found { return found }
         let id = ends.count
@@ -104,7 +107,8 @@ public struct SymbolTable: Sendable {
 
     /// Returns the id of `bytes` when it was interned before.
     public func lookup(_ bytes: UnsafeRawBufferPointer) -> UInt32? {
-        probe(bytes, SymbolTable.hash(bytes), Key(bytes)).found
+        let (h, key) = SymbolTable.hashAndKey(bytes)
+        return probe(bytes, h, key).found
     }
 
     /// The id of `bytes` if present, else the empty slot where it belongs.
@@ -172,6 +176,19 @@ public struct SymbolTable: Sendable {
         }
         slots = fresh
         mask = newMask
+    }
+
+    /// The hash and packed key of `bytes`: keys that fit inline hash their three words (a few
+    /// multiplications), longer ones hash their bytes.
+    @inline(__always)
+    static func hashAndKey(_ bytes: UnsafeRawBufferPointer) -> (UInt32, Key) {
+        let key = Key(bytes)
+        guard key.isInline else { return (hash(bytes), key) }
+        var h = (key.w0 ^ 0x9E37_79B9_7F4A_7C15) &* 0xFF51_AFD7_ED55_8CCD
+        h = (h ^ (h >> 32) ^ key.w1) &* 0xC4CE_B9FE_1A85_EC53
+        h = (h ^ (h >> 32) ^ key.w2) &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 29
+        return (UInt32(truncatingIfNeeded: h ^ (h >> 32)), key)
     }
 
     /// A fast 32-bit hash of raw bytes (8 bytes at a time, multiply-xorshift mixing).
