@@ -10,6 +10,8 @@ public struct EventLog: Sendable {
     public let events: EventTable
     /// Start row of each trace in `events`, plus one final entry equal to `events.count`.
     public let traceBounds: [Int]
+    /// The customer of each trace. (`events.cases` is empty in a log: the traces say it.)
+    public let traceCases: [CaseID]
     /// Events that came earlier in time than the previous event of the same customer in input order.
     public let outOfOrderEvents: Int
     /// Events with the same customer, touchpoint and timestamp as an earlier event (in trace order).
@@ -33,7 +35,6 @@ public struct EventLog: Sendable {
         let caseCount = table.caseNames.count
         // Counting sort by case id: stable, so each trace keeps input order.
         var bounds = [Int](repeating: 0, count: caseCount + 1)
-        var outOfOrder = 0
         table.cases.withUnsafeBufferPointer { cases in
             for c in cases { bounds[c.index + 1] += 1 }
         }
@@ -49,61 +50,78 @@ public struct EventLog: Sendable {
                 }
             }
         }
-        // Order each trace by time; most traces are already sorted, so check first.
-        table.timestamps.withUnsafeBufferPointer { ts in
-            order.withUnsafeMutableBufferPointer { order in
-                for c in 0..<caseCount {
-                    let lo = bounds[c], hi = bounds[c + 1]
-                    var sorted = true
-                    var i = lo + 1
-                    while i < hi {
-                        if ts[Int(order[i])] < ts[Int(order[i - 1])] { outOfOrder += 1; sorted = false }
-                        i += 1
-                    }
-                    if !sorted {
-                        // Input order is the tiebreak: indices increase within a trace.
-                        var slice = UnsafeMutableBufferPointer(rebasing: order[lo..<hi])
-                        slice.sort { a, b in
-                            let ta = ts[Int(a)], tb = ts[Int(b)]
-                            return ta < tb || (ta == tb && a < b)
-                        }
-                    }
-                }
-            }
-        }
-        // Exact duplicates: equal timestamps are adjacent within a trace.
+        // Timestamps and touchpoints in trace order first, so the checks below read memory
+        // front to back; the other columns are gathered once the order is final.
+        table.cases = []  // the trace bounds say it from here on
+        var timestamps = EventTable.gather(table.timestamps, order)
+        table.timestamps = []
+        var activities = EventTable.gather(table.activities, order)
+        table.activities = []
+        var outOfOrder = 0
         var duplicates = 0
-        var keep: [UInt32] = []
-        if removeDuplicates { keep.reserveCapacity(n) }
-        var newBounds = removeDuplicates ? [Int](repeating: 0, count: caseCount + 1) : []
-        table.timestamps.withUnsafeBufferPointer { ts in
-            table.activities.withUnsafeBufferPointer { acts in
-                for c in 0..<caseCount {
-                    let lo = bounds[c], hi = bounds[c + 1]
-                    var runStart = lo
-                    for i in lo..<hi {
-                        let e = Int(order[i])
-                        if i > lo && ts[e] != ts[Int(order[i - 1])] { runStart = i }
-                        var isDuplicate = false
-                        var j = runStart
-                        while j < i {
-                            if acts[Int(order[j])] == acts[e] { isDuplicate = true; break }
-                            j += 1
+        var keep: [Bool] = removeDuplicates ? [Bool](repeating: true, count: n) : []
+        timestamps.withUnsafeMutableBufferPointer { ts in
+            activities.withUnsafeMutableBufferPointer { acts in
+                order.withUnsafeMutableBufferPointer { order in
+                    for c in 0..<caseCount {
+                        let lo = bounds[c], hi = bounds[c + 1]
+                        var sorted = true
+                        var i = lo + 1
+                        while i < hi {
+                            if ts[i] < ts[i - 1] { outOfOrder += 1; sorted = false }
+                            i += 1
                         }
-                        if isDuplicate { duplicates += 1 }
-                        if removeDuplicates && !isDuplicate { keep.append(order[i]) }
+                        if !sorted {
+                            // Stable: input order (the original index) breaks ties.
+                            var local = Array(lo..<hi)
+                            local.sort { a, b in ts[a] < ts[b] || (ts[a] == ts[b] && order[a] < order[b]) }
+                            let o = local.map { order[$0] }, t = local.map { ts[$0] }, a = local.map { acts[$0] }
+                            for k in 0..<(hi - lo) { order[lo + k] = o[k]; ts[lo + k] = t[k]; acts[lo + k] = a[k] }
+                        }
+                        // Exact duplicates: equal timestamps are adjacent within a trace.
+                        var runStart = lo
+                        for i in lo..<hi {
+                            if i > lo && ts[i] != ts[i - 1] { runStart = i }
+                            var j = runStart
+                            while j < i {
+                                if acts[j] == acts[i] {
+                                    duplicates += 1
+                                    if removeDuplicates { keep[i] = false }
+                                    break
+                                }
+                                j += 1
+                            }
+                        }
                     }
-                    if removeDuplicates { newBounds[c + 1] = keep.count }
                 }
             }
         }
-        if removeDuplicates {
-            order = keep
+        if removeDuplicates && duplicates > 0 {
+            var kept: [UInt32] = []
+            kept.reserveCapacity(n - duplicates)
+            var newBounds = [Int](repeating: 0, count: caseCount + 1)
+            var keptTimestamps: [Int64] = [], keptActivities: [ActivityID] = []
+            keptTimestamps.reserveCapacity(n - duplicates)
+            keptActivities.reserveCapacity(n - duplicates)
+            for c in 0..<caseCount {
+                for i in bounds[c]..<bounds[c + 1] where keep[i] {
+                    kept.append(order[i])
+                    keptTimestamps.append(timestamps[i])
+                    keptActivities.append(activities[i])
+                }
+                newBounds[c + 1] = kept.count
+            }
+            order = kept
             bounds = newBounds
+            timestamps = keptTimestamps
+            activities = keptActivities
         }
-        table.reorder(order)
+        table.reorderRemaining(order)
+        table.timestamps = timestamps
+        table.activities = activities
         self.events = table
         self.traceBounds = bounds
+        self.traceCases = (0..<caseCount).map { CaseID(rawValue: UInt32($0)) }
         self.outOfOrderEvents = outOfOrder
         self.duplicateEvents = duplicates
         self.duplicatesRemoved = removeDuplicates
@@ -112,9 +130,10 @@ public struct EventLog: Sendable {
 
 extension EventLog {
     /// Creates a log from a table already in trace order.
-    init(ordered events: EventTable, traceBounds: [Int], outOfOrderEvents: Int, duplicateEvents: Int, duplicatesRemoved: Bool) {
+    init(ordered events: EventTable, traceBounds: [Int], traceCases: [CaseID], outOfOrderEvents: Int, duplicateEvents: Int, duplicatesRemoved: Bool) {
         self.events = events
         self.traceBounds = traceBounds
+        self.traceCases = traceCases
         self.outOfOrderEvents = outOfOrderEvents
         self.duplicateEvents = duplicateEvents
         self.duplicatesRemoved = duplicatesRemoved
@@ -123,23 +142,29 @@ extension EventLog {
     /// The log restricted to the rows `keep` (indices into `events`, ascending).
     ///
     /// Traces left without events disappear; ids and names are unchanged, so trace `t` of the
-    /// result belongs to customer `events.cases[traceBounds[t]]`. Counters describe the input.
+    /// result belongs to customer `traceCases[t]`. Counters describe the input.
     public func subset(keeping keep: [UInt32]) -> EventLog {
         var table = events
         var bounds: [Int] = [0]
+        var cases: [CaseID] = []
         bounds.reserveCapacity(traceCount + 1)
         var t = 0
         for (i, row) in keep.enumerated() {
             let r = Int(row)
-            if i == 0 { while traceBounds[t + 1] <= r { t += 1 }; continue }
+            if i == 0 {
+                while traceBounds[t + 1] <= r { t += 1 }
+                cases.append(traceCases[t])
+                continue
+            }
             if r >= traceBounds[t + 1] {
                 bounds.append(i)
                 while traceBounds[t + 1] <= r { t += 1 }
+                cases.append(traceCases[t])
             }
         }
         if !keep.isEmpty { bounds.append(keep.count) }
         table.reorder(keep)
-        return EventLog(ordered: table, traceBounds: bounds, outOfOrderEvents: outOfOrderEvents,
+        return EventLog(ordered: table, traceBounds: bounds, traceCases: cases, outOfOrderEvents: outOfOrderEvents,
                         duplicateEvents: duplicateEvents, duplicatesRemoved: duplicatesRemoved)
     }
 }

@@ -15,7 +15,8 @@ public struct EventTable: Sendable {
     public internal(set) var timestamps: [Int64] = []
     /// 1-based physical line where the event's record starts in its source file.
     public internal(set) var lines: [UInt32] = []
-    /// 0-based index into `sources` of the file each event came from.
+    /// 0-based index into `sources` of the file each event came from; empty while all events
+    /// come from the first input (read it through `source(of:)`).
     public internal(set) var sourceIndices: [UInt16] = []
     /// Stage of each event; empty when no stage column is mapped.
     public internal(set) var stages: [StageID] = []
@@ -39,6 +40,9 @@ public struct EventTable: Sendable {
 
     /// Number of events.
     public var count: Int { activities.count }
+
+    /// 0-based index into `sources` of the input event `row` came from.
+    public func source(of row: Int) -> Int { sourceIndices.isEmpty ? 0 : Int(sourceIndices[row]) }
     /// Whether a stage column was mapped.
     public internal(set) var hasStages = false
     /// Whether a channel column was mapped.
@@ -55,7 +59,6 @@ public struct EventTable: Sendable {
         activities.reserveCapacity(n)
         timestamps.reserveCapacity(n)
         lines.reserveCapacity(n)
-        sourceIndices.reserveCapacity(n)
         if hasStage { stages.reserveCapacity(n) }
         if hasChannel { channels.reserveCapacity(n) }
         for i in attributes.indices { attributes[i].reserveCapacity(n) }
@@ -66,11 +69,20 @@ public struct EventTable: Sendable {
     ///
     /// Columns are gathered one at a time, so peak extra memory is one column.
     mutating func reorder(_ order: [UInt32]) {
-        cases = EventTable.gather(cases, order)
+        if !cases.isEmpty { cases = EventTable.gather(cases, order) }
         activities = EventTable.gather(activities, order)
         timestamps = EventTable.gather(timestamps, order)
         lines = EventTable.gather(lines, order)
-        sourceIndices = EventTable.gather(sourceIndices, order)
+        if !sourceIndices.isEmpty { sourceIndices = EventTable.gather(sourceIndices, order) }
+        if hasStages { stages = EventTable.gather(stages, order) }
+        if hasChannels { channels = EventTable.gather(channels, order) }
+        for i in attributes.indices { attributes[i] = EventTable.gather(attributes[i], order) }
+    }
+
+    /// Like `reorder`, for every column but timestamps and activities (already in order).
+    mutating func reorderRemaining(_ order: [UInt32]) {
+        lines = EventTable.gather(lines, order)
+        if !sourceIndices.isEmpty { sourceIndices = EventTable.gather(sourceIndices, order) }
         if hasStages { stages = EventTable.gather(stages, order) }
         if hasChannels { channels = EventTable.gather(channels, order) }
         for i in attributes.indices { attributes[i] = EventTable.gather(attributes[i], order) }
@@ -110,7 +122,8 @@ extension EventTable {
         activities.append(ActivityID(rawValue: activityNames.intern(activity)))
         timestamps.append(timestamp)
         lines.append(line)
-        sourceIndices.append(source)
+        if source != 0 && sourceIndices.isEmpty { sourceIndices = Array(repeating: 0, count: lines.count - 1) }
+        if !sourceIndices.isEmpty { sourceIndices.append(source) }
         if hasStages { stages.append(StageID(rawValue: stageNames.intern(stage ?? ""))) }
         if hasChannels { channels.append(ChannelID(rawValue: channelNames.intern(channel ?? ""))) }
         for i in attributes.indices {

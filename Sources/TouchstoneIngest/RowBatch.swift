@@ -46,7 +46,13 @@ struct RowBatch {
         if table.hasChannels { table.channels.append(contentsOf: UnsafeBufferPointer(start: channels, count: count)) }
         table.timestamps.append(contentsOf: UnsafeBufferPointer(start: timestamps, count: count))
         table.lines.append(contentsOf: UnsafeBufferPointer(start: lines, count: count))
-        table.sourceIndices.append(contentsOf: UnsafeBufferPointer(start: sources, count: count))
+        // Input indices are stored only once a second input contributes events.
+        if table.sourceIndices.isEmpty, (0..<count).contains(where: { sources[$0] != 0 }) {
+            table.sourceIndices = Array(repeating: 0, count: table.lines.count - count)
+        }
+        if !table.sourceIndices.isEmpty {
+            table.sourceIndices.append(contentsOf: UnsafeBufferPointer(start: sources, count: count))
+        }
         for a in 0..<min(attributeCount, table.attributes.count) {
             table.attributes[a].append(contentsOf: UnsafeBufferPointer(start: attributes + a * RowBatch.capacity, count: count))
         }

@@ -31,18 +31,39 @@ public struct SymbolTable: Sendable {
         static let inlineCapacity = 23
 
         /// Packs `bytes` when they fit inline, else marks the key as out of line.
+        ///
+        /// Words are assembled from whole-word loads (no byte-wise copy into memory that is
+        /// then read back as words, which stalls store forwarding).
         @inline(__always)
         init(_ bytes: UnsafeRawBufferPointer) {
-            if bytes.count <= Key.inlineCapacity {
-                withUnsafeMutableBytes(of: &self) { dst in
-                    if let base = bytes.baseAddress, bytes.count > 0 {
-                        dst.baseAddress?.copyMemory(from: base, byteCount: bytes.count)
-                    }
-                    dst[23] = UInt8(bytes.count)
-                }
-            } else {
-                w2 = 0xFF << 56
+            let n = bytes.count
+            guard n <= Key.inlineCapacity, let p = bytes.baseAddress else {
+                w2 = n == 0 ? 0 : 0xFF << 56
+                return
             }
+            w0 = Key.word(p, min(n, 8))
+            w1 = n > 8 ? Key.word(p + 8, min(n - 8, 8)) : 0
+            w2 = (n > 16 ? Key.word(p + 16, n - 16) : 0) | UInt64(n) << 56
+        }
+
+        /// The first `n` (0…8) bytes at `p` as a little-endian word, zero-padded.
+        @inline(__always)
+        static func word(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 {
+            if n >= 8 { return UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) }
+            var w: UInt64 = 0
+            var offset = 0
+            if n & 4 != 0 {
+                w = UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+                offset = 4
+            }
+            if n & 2 != 0 {
+                w |= UInt64(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt16.self))) << UInt64(offset * 8)
+                offset += 2
+            }
+            if n & 1 != 0 {
+                w |= UInt64(p.load(fromByteOffset: offset, as: UInt8.self)) << UInt64(offset * 8)
+            }
+            return w
         }
 
         init() {}
