@@ -69,7 +69,6 @@ struct IngestState {
     var caseBatchKeys: [SymbolTable.Key] = []
     /// The other columns of the same rows.
     var rowBatch = RowBatch(attributeCount: 0)
-    static let caseBatchSize = 64
 
     // Timestamps.
     var timestampParser: TimestampParser?

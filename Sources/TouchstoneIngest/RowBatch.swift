@@ -2,7 +2,7 @@
 /// together with their batched customer ids (one append per column per batch instead of
 /// one per row). The owner calls `release()` exactly once.
 struct RowBatch {
-    static let capacity = 64
+    static let capacity = 256
     private(set) var count = 0
     let attributeCount: Int
     private let activities = UnsafeMutablePointer<ActivityID>.allocate(capacity: RowBatch.capacity)

@@ -76,3 +76,12 @@ func countFieldsWithLibCSV(_ path: String) -> (records: Int, fields: Int) {
     }
     return (counts.records, counts.fields)
 }
+
+/// Touchpoint-level discovery with variants, checked: every event but the first of each trace
+/// is the target of exactly one transition.
+func discoverForBenchmark(_ log: EventLog) -> DiscoveryResult {
+    guard let result = try? DiscoveryResult(log) else { preconditionFailure("discovery failed") }
+    let transitions = result.graph.edges.reduce(0) { $0 + $1.frequency }
+    precondition(transitions == log.events.count - log.traceCount, "transitions \(transitions) != events - traces")
+    return result
+}
