@@ -62,13 +62,9 @@ struct IngestState {
     /// Raw bytes to use instead of the input position (when replaying buffered records).
     var rawOverride: [UInt8]?
 
-    // Customer ids waiting to be interned in one batch (see `SymbolTable.intern(batch:)`).
-    var caseBatchBytes = ByteBuffer(capacity: 4096)
-    var caseBatchEnds: [Int] = []
-    var caseBatchHashes: [UInt32] = []
-    var caseBatchKeys: [SymbolTable.Key] = []
-    /// The other columns of the same rows.
-    var rowBatch = RowBatch(attributeCount: 0)
+    // Validated rows go in blocks to the interning thread (created with the first mapping).
+    var worker: InternWorker?
+    var block: RowBlock?
 
     // Timestamps.
     var timestampParser: TimestampParser?
@@ -288,10 +284,10 @@ struct IngestState {
         (slotOfColumn, columnOfSlot) = IngestState.slotLayout(resolved)
         slotStart = IntSlots(count: columnOfSlot.count)
         slotLength = IntSlots(count: columnOfSlot.count)
-        if rowBatch.attributeCount != attributeNames.count {
-            flushCaseBatch()
-            rowBatch.release()
-            rowBatch = RowBatch(attributeCount: attributeNames.count)
+        if worker == nil {
+            let started = InternWorker(template: table)
+            worker = started
+            block = started.nextBlock()
         }
     }
 
@@ -350,58 +346,31 @@ struct IngestState {
             reject(.badTimestamp, column: columnOfSlot[2] + 1, "cannot read '\(value)' as \(format)")
             return
         }
-        var invalid = 0
-        let caseBytes = scratch.slice(slotStart[0], slotLength[0])
-        if let b = caseBytes.baseAddress { caseBatchBytes.append(b, caseBytes.count) }
-        caseBatchEnds.append(caseBatchBytes.count)
-        let activity = ActivityID(rawValue: internSymbol(&table.activityNames, scratch.slice(slotStart[1], slotLength[1]), &invalid))
-        let stage = table.hasStages
-            ? StageID(rawValue: internSymbol(&table.stageNames, scratch.slice(slotStart[3], slotLength[3]), &invalid)) : StageID(rawValue: 0)
-        let channel = table.hasChannels
-            ? ChannelID(rawValue: internSymbol(&table.channelNames, scratch.slice(slotStart[4], slotLength[4]), &invalid)) : ChannelID(rawValue: 0)
-        rowBatch.append(activity: activity, stage: stage, channel: channel, timestamp: timestamp,
-                        line: UInt32(truncatingIfNeeded: recordLine), source: UInt16(truncatingIfNeeded: sourceIndex))
-        for a in 0..<table.attributeValueNames.count {
-            let id = internSymbol(&table.attributeValueNames[a], scratch.slice(slotStart[5 + a], slotLength[5 + a]), &invalid)
-            rowBatch.setAttribute(a, AttributeValueID(rawValue: id))
+        guard let block else { return }
+        block.appendName(scratch.slice(slotStart[1], slotLength[1]))
+        if table.hasStages { block.appendName(scratch.slice(slotStart[3], slotLength[3])) }
+        if table.hasChannels { block.appendName(scratch.slice(slotStart[4], slotLength[4])) }
+        for a in 0..<table.attributes.count { block.appendName(scratch.slice(slotStart[5 + a], slotLength[5 + a])) }
+        block.endRow(case: scratch.slice(slotStart[0], slotLength[0]), timestamp: timestamp,
+                     line: UInt32(truncatingIfNeeded: recordLine), source: UInt16(truncatingIfNeeded: sourceIndex))
+        if block.isFull, let worker {
+            worker.submit(block)
+            self.block = worker.nextBlock()
         }
-        if invalid > 0 { report.invalidUTF8Names += invalid }
-        if rowBatch.isFull { flushCaseBatch() }
         report.rowsUsed += 1
     }
 
-    /// Interns the batched customer ids and appends them and the batched rows to the table.
-    mutating func flushCaseBatch() {
-        rowBatch.flush(into: &table)
-        guard !caseBatchEnds.isEmpty else { return }
-        let bytes = UnsafeRawBufferPointer(start: caseBatchBytes.base, count: caseBatchBytes.count), ends = caseBatchEnds
-        var symbols = table.caseNames
-        table.caseNames = SymbolTable()  // hand over the storage: no copy on write
-        var next = symbols.count
-        var invalid = 0
-        var cases = table.cases
-        table.cases = []
-        do {
-            let raw = bytes
-            ends.withUnsafeBufferPointer { ends in
-                var start = 0
-                var index = 0
-                symbols.intern(batch: raw, ends: ends, hashes: &caseBatchHashes, keys: &caseBatchKeys) { id in
-                    cases.append(CaseID(rawValue: id))
-                    if Int(id) == next {
-                        next += 1
-                        if !isValidUTF8(UnsafeRawBufferPointer(rebasing: raw[start..<ends[index]])) { invalid += 1 }
-                    }
-                    start = ends[index]
-                    index += 1
-                }
-            }
-        }
-        table.caseNames = symbols
-        table.cases = cases
+    /// Waits for the interning thread and moves its columns and names into `table`.
+    mutating func finishInterning() {
+        guard let worker else { return }
+        if let block, block.count > 0 { worker.submit(block) }
+        block = nil
+        let (built, invalid) = worker.finish()
+        self.worker = nil
+        let sources = table.sources
+        table = built
+        table.sources = sources
         report.invalidUTF8Names += invalid
-        caseBatchBytes.removeAll()
-        caseBatchEnds.removeAll(keepingCapacity: true)
     }
 
     /// Fills attribute slots whose column also serves a role (the field was stored once).
@@ -600,9 +569,8 @@ struct IngestState {
 
     /// Frees the manually managed buffers.
     func release() {
-        rowBatch.release()
+        worker?.abandon()
         scratch.release()
-        caseBatchBytes.release()
     }
 
     /// Reserves event columns for an input of `totalBytes`, from the rows per byte so far.
@@ -610,7 +578,7 @@ struct IngestState {
         guard report.bytesRead > 0, report.rowsRead > 0 else { return }
         let estimate = Double(totalBytes) * Double(report.rowsRead) / Double(report.bytesRead) * 1.05
         guard estimate.isFinite, estimate < 2_000_000_000 else { return }
-        table.reserve(Int(estimate), stages: table.hasStages, channels: table.hasChannels)
+        worker?.reserve(Int(estimate))
     }
 }
 
@@ -630,11 +598,3 @@ func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
     }
 }
 
-/// Interns `bytes`, counting new names that are not valid UTF-8 in `invalid`.
-@inline(__always)
-private func internSymbol(_ symbols: inout SymbolTable, _ bytes: UnsafeRawBufferPointer, _ invalid: inout Int) -> UInt32 {
-    let before = symbols.count
-    let id = symbols.intern(bytes)
-    if symbols.count != before && !isValidUTF8(bytes) { invalid += 1 }
-    return id
-}

@@ -114,7 +114,7 @@ public final class Ingester {
         if sourceOpen { try endSource() }
         try state.pointee.finishDetection()
         if let error = state.pointee.fatal { throw error }
-        state.pointee.flushCaseBatch()
+        state.pointee.finishInterning()
         // Move the table out, so that the caller holds its only reference.
         let result = (state.pointee.table, state.pointee.report)
         state.pointee.table = EventTable()
