@@ -101,16 +101,28 @@ public struct SymbolTable: Sendable {
             keys.append(key)
             start = end
         }
-        var touched: UInt64 = 0
-        let mask = self.mask
-        slots.withUnsafeBufferPointer { slots in
-            for h in hashes { touched &+= slots[Int(h) & mask].tag }
-        }
-        if touched == 1 { hashes.append(0); hashes.removeLast() }  // keeps the loads alive
+        // In groups small enough to stay in the L1/L2 cache: read every slot of the group
+        // (both cache lines a 32-byte slot may span), then intern the group.
+        let group = 256
+        var first = 0
         start = 0
-        for (i, end) in ends.enumerated() {
-            body(intern(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), hash: hashes[i], key: keys[i]))
-            start = end
+        while first < ends.count {
+            let last = min(first + group, ends.count)
+            var touched: UInt64 = 0
+            let mask = self.mask
+            slots.withUnsafeBufferPointer { slots in
+                for i in first..<last {
+                    let s = slots[Int(hashes[i]) & mask]
+                    touched &+= s.tag &+ s.key.w2
+                }
+            }
+            if touched == 1 { hashes.append(0); hashes.removeLast() }  // keeps the loads alive
+            for i in first..<last {
+                let end = ends[i]
+                body(intern(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), hash: hashes[i], key: keys[i]))
+                start = end
+            }
+            first = last
         }
     }
 
