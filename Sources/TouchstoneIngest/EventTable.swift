@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The events of a log as a struct of arrays: one entry per event in every column.
 ///
 /// Built by `Ingester` in input order; `EventLog` holds the same table reordered into traces.
@@ -88,11 +90,23 @@ public struct EventTable: Sendable {
         for i in attributes.indices { attributes[i] = EventTable.gather(attributes[i], order) }
     }
 
+    /// `column` read in the order `order`: a random-access pass, split over two threads for
+    /// large tables (each writes its own half of the result).
     static func gather<T>(_ column: [T], _ order: [UInt32]) -> [T] {
-        column.withUnsafeBufferPointer { src in
-            [T](unsafeUninitializedCapacity: order.count) { dst, initialized in
-                for i in 0..<order.count { dst.initializeElement(at: i, to: src[Int(order[i])]) }
-                initialized = order.count
+        let n = order.count
+        return column.withUnsafeBufferPointer { src in
+            order.withUnsafeBufferPointer { ord in
+                [T](unsafeUninitializedCapacity: n) { dst, initialized in
+                    let job = GatherJob(source: src, order: ord, destination: dst)
+                    if n < 1 << 16 {
+                        job.run(0..<n)
+                    } else {
+                        DispatchQueue.concurrentPerform(iterations: 2) { part in
+                            job.run((part * n / 2)..<((part + 1) * n / 2))
+                        }
+                    }
+                    initialized = n
+                }
             }
         }
     }
@@ -130,5 +144,16 @@ extension EventTable {
             let v = i < values.count ? values[i] : ""
             attributes[i].append(AttributeValueID(rawValue: attributeValueNames[i].intern(v)))
         }
+    }
+}
+
+/// One gather, shared by the threads that each fill a disjoint range of `destination`.
+private struct GatherJob<T>: @unchecked Sendable {
+    let source: UnsafeBufferPointer<T>
+    let order: UnsafeBufferPointer<UInt32>
+    let destination: UnsafeMutableBufferPointer<T>
+
+    func run(_ range: Range<Int>) {
+        for i in range { destination.initializeElement(at: i, to: source[Int(order[i])]) }
     }
 }
