@@ -35,6 +35,11 @@ public struct IngestOptions: Sendable {
     public var detectionSampleLimit = 100_000
     /// Size of the reused read buffer, in bytes.
     public var bufferBytes = 1 << 20
+    /// A single plain file at least this large is parsed as two halves at the same time
+    /// (the result is identical); nil reads every input front to back.
+    public var parallelThresholdBytes: Int? = 32 << 20
+    /// Without a header: the number of fields every row must have (nil: the first row's).
+    public var expectedFieldCount: Int?
 
     public init() {}
 }

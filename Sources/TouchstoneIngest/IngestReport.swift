@@ -27,11 +27,24 @@ public struct IngestReport: Sendable {
     /// Distinct names that are not valid UTF-8 (shown with U+FFFD).
     public internal(set) var invalidUTF8Names = 0
 
+    /// Whether the input was read as two halves at the same time (see `IngestOptions`).
+    public internal(set) var readInTwoHalves = false
+
     static let sampleLimit = 20
 
     mutating func count(_ rejection: Rejection) {
         rejectionCounts[rejection.reason, default: 0] += 1
         if sampleRejections.count < IngestReport.sampleLimit { sampleRejections.append(rejection) }
+    }
+
+    /// Adds the row, line and byte counts of a report of the same input's later part
+    /// (its rejections are counted one by one with `count`).
+    mutating func absorb(_ later: IngestReport) {
+        rowsRead += later.rowsRead
+        rowsUsed += later.rowsUsed
+        blankLines += later.blankLines
+        linesRead += later.linesRead
+        bytesRead += later.bytesRead
     }
 
     /// Share of rows read that were rejected (0 when nothing was read).

@@ -9,6 +9,7 @@ struct IngestState {
     let maxFieldBytes: Int
     let detectionSampleLimit: Int
     let timeZone: TimeZoneSpec
+    let expectedFieldCount: Int?
     let onRejection: ((Rejection) -> Void)?
 
     var table = EventTable()
@@ -89,6 +90,7 @@ struct IngestState {
         maxFieldBytes = options.maxFieldBytes
         detectionSampleLimit = options.detectionSampleLimit
         timeZone = options.timeZone
+        expectedFieldCount = options.expectedFieldCount
         self.onRejection = onRejection
         report.timeZone = options.timeZone
         if let format = options.timestampFormat {
@@ -234,7 +236,7 @@ struct IngestState {
                 resolveMapping(header: header, fieldCount: fields.count)
                 return
             }
-            resolveMapping(header: nil, fieldCount: fields.count)
+            resolveMapping(header: nil, fieldCount: expectedFieldCount ?? fields.count)
             if fatal != nil { return }
             // Replay the first record through the slots.
             for (column, bytes) in fields.enumerated() where column < slotOfColumn.count && slotOfColumn[column] >= 0 {
@@ -485,6 +487,13 @@ struct IngestState {
         } else if detector.samplesSeen >= detectionSampleLimit {
             try? finishDetectionOrFail()
         }
+    }
+
+    /// Parses timestamps in `format`, found by detecting it elsewhere (a probe of the input).
+    mutating func useDetectedFormat(_ format: TimestampFormat) {
+        timestampParser = TimestampParser(format: format, zone: timeZone)
+        report.timestampFormat = format
+        report.timestampFormatDetected = true
     }
 
     private mutating func startParsingTimestamps(_ format: TimestampFormat) {

@@ -16,9 +16,9 @@ import Darwin
 /// Cost: O(bytes) time; memory is the event columns (20 bytes per event plus 4 per optional
 /// column) plus the distinct names, plus the read buffer.
 public final class Ingester {
-    private let options: IngestOptions
-    private let state: UnsafeMutablePointer<IngestState>
-    private var parser: CSVParser?
+    let options: IngestOptions
+    let state: UnsafeMutablePointer<IngestState>
+    var parser: CSVParser?
     private var sourceOpen = false
     /// Bytes of the current input before its first line end is known (delimiter detection).
     private var preamble: [UInt8] = []
@@ -43,6 +43,11 @@ public final class Ingester {
         defer { buffer.deallocate() }
         var sources: [ByteSource] = []
         for input in inputs { sources.append(try ByteSource(input)) }
+        if sources.count == 1, case .file(let path) = inputs[0], let threshold = options.parallelThresholdBytes,
+           let size = sources[0].plainSize, size >= threshold,
+           let result = try ingestInTwoHalves(path: path, size: size) {
+            return result
+        }
         let knownSize = sources.reduce(0) { $0 + ($1.plainSize ?? 0) }
         for source in sources {
             try begin(source: source.name)
@@ -184,7 +189,7 @@ public final class Ingester {
 }
 
 /// Calls `body` with the bytes of `array` from `start` (typed throws through a closure).
-private func withBytes(_ array: [UInt8], from start: Int,
+func withBytes(_ array: [UInt8], from start: Int,
                        _ body: (UnsafeRawBufferPointer) throws(IngestError) -> Void) throws(IngestError) {
     var failure: IngestError?
     array.withUnsafeBytes { raw in

@@ -198,6 +198,13 @@ public struct SymbolTable: Sendable {
     /// All names in id order.
     public var names: [String] { (0..<count).map { name(UInt32($0)) } }
 
+    /// Frees the lookup index, keeping the names (readable with `bytes`/`name`; lookups no
+    /// longer find them): for a table that is only read from here on.
+    mutating func dropIndex() {
+        slots = Array(repeating: Slot(), count: 64)
+        mask = 63
+    }
+
     private mutating func grow() {
         let capacity = (mask + 1) * 2
         var fresh = [Slot](repeating: Slot(), count: capacity)

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+@testable import TouchstoneIngest
+
+/// The two-halves ingest must give exactly what one front-to-back pass gives.
+@Suite("Ingest in two halves")
+struct ParallelIngestTests {
+    struct Result: Equatable {
+        var events: [String]
+        var rejects: [String]
+        var counts: [Int]
+        var halves = false
+
+        static func == (a: Result, b: Result) -> Bool { a.events == b.events && a.rejects == b.rejects && a.counts == b.counts }
+    }
+
+    /// Both ways, on one file (so that messages name the same path).
+    static func bothWays(_ bytes: [UInt8]) -> (parallel: Result, sequential: Result) {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-halves-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try? Data(bytes).write(to: url)
+        return (ingestFile(url, parallel: true), ingestFile(url, parallel: false))
+    }
+
+    static func ingestFile(_ url: URL, parallel: Bool) -> Result {
+        var options = IngestOptions()
+        options.parallelThresholdBytes = parallel ? 1 : nil
+        var rejects: [String] = []
+        let ingester = Ingester(options: options) { r in
+            rejects.append("\(r.line)/\(r.record)/\(r.column.map(String.init) ?? "-")/\(r.reason.rawValue)/\(String(decoding: r.raw, as: UTF8.self))")
+        }
+        do {
+            let (table, report) = try ingester.ingest([.file(url.path)])
+            let events = (0..<table.count).map { e in
+                "\(table.caseName(table.cases[e]))|\(table.cases[e].rawValue)|\(table.activityName(table.activities[e]))|\(table.activities[e].rawValue)|\(table.timestamps[e])|\(table.lines[e])"
+            }
+            return Result(events: events, rejects: rejects,
+                          counts: [report.rowsRead, report.rowsUsed, report.rowsRejected, report.blankLines, report.linesRead,
+                                   report.bytesRead, report.invalidUTF8Names, table.caseNames.count, table.activityNames.count],
+                          halves: report.readInTwoHalves)
+        } catch {
+            return Result(events: [], rejects: ["error: \(error)"], counts: [])
+        }
+    }
+
+    @Test func everyFixtureAgrees() {
+        for name in Fixtures.all {
+            let bytes = Fixtures.bytes(name)
+            let both = Self.bothWays(bytes)
+            #expect(both.parallel == both.sequential, "\(name)")
+        }
+    }
+
+    @Test func randomDocumentsAgree() {
+        var random = CSVPropertyTests.SplitMix64(state: 0xABCD_1234)
+        var split = 0
+        defer { #expect(split > 30, "the two-halves path ran on \(split) of 150 documents") }
+        for _ in 0..<150 {
+            let delimiters: [UInt8] = [0x2C, 0x3B, 0x09, 0x7C]
+            let delimiter = delimiters[Int(random.next() % 4)]
+            var generator = CSVPropertyTests.Generator(random: CSVPropertyTests.SplitMix64(state: random.next()), delimiter: delimiter)
+            let bytes = generator.document()
+            let both = Self.bothWays(bytes)
+            #expect(both.parallel == both.sequential, "\(CSVPropertyTests.escaped(bytes))")
+            if both.parallel.halves { split += 1 }
+        }
+    }
+
+    /// The middle of the file falls inside a quoted field spanning many lines: the guess is
+    /// wrong and must be thrown away.
+    @Test func middleInsideAQuotedFieldFallsBack() {
+        var text = "customer_id,touchpoint,timestamp,note\nc1,a,2024-01-01T10:00:00Z,x\nc1,b,2024-01-01T10:01:00Z,\""
+        for i in 0..<200 { text += "line \(i) of a long note, with c9,z,2024-01-01T10:00:00Z,looking like a row\n" }
+        text += "\"\nc2,c,2024-01-01T10:02:00Z,y\n"
+        let bytes = Array(text.utf8)
+        let (parallel, sequential) = Self.bothWays(bytes)
+        #expect(parallel == sequential)
+        #expect(parallel.events.count == 3)
+        #expect(!parallel.halves)
+        #expect(parallel.counts.first == 3)
+    }
+
+    /// Names that first appear in the second half get the next ids, in order.
+    @Test func idsStayInOrderOfFirstAppearance() {
+        var text = "customer_id,touchpoint,timestamp\n"
+        for i in 0..<400 { text += "c\(i % 7),t\(i % 13),2024-01-01T10:00:\(String(format: "%02d", i % 60))Z\n" }
+        for i in 0..<400 { text += "d\(i % 5),u\(i % 3),2024-01-02T10:00:00Z\n" }
+        text += "bad,row\n"
+        let bytes = Array(text.utf8)
+        let both = Self.bothWays(bytes)
+        #expect(both.parallel == both.sequential)
+        #expect(both.parallel.counts.first == 801)
+        #expect(both.parallel.halves && !both.sequential.halves)
+    }
+}
