@@ -32,10 +32,14 @@ struct IngestArguments: ParsableArguments {
     var noHeader = false
 
     @Option(name: .customLong("timestamp-format"),
-            help: ArgumentHelp("strftime-style pattern, e.g. '%d.%m.%Y %H:%M:%S', or iso8601, epoch-s, epoch-ms, epoch-us. Default: detected.", valueName: "pattern"))
+            help: ArgumentHelp("strftime-style pattern, e.g. '%d.%m.%Y %H:%M:%S', or iso8601, epoch-s, epoch-ms, epoch-us. Default: detected.", valueName: "pattern"),
+            transform: { text in try TimestampFormatArgument(parsing: text) })
     var timestampFormat: TimestampFormatArgument?
 
-    @Option(help: ArgumentHelp("Zone of timestamps without an offset: UTC, +01:00, or an IANA name such as Europe/Berlin.", valueName: "zone"))
+    @Option(help: ArgumentHelp("Zone of timestamps without an offset: UTC, +01:00, or an IANA name such as Europe/Berlin.", valueName: "zone"),
+            transform: { text in
+                do { return try TimeZoneSpec(parsing: text) } catch { throw ValidationError("\((error as? TimestampError)?.message ?? "\(error)")") }
+            })
     var timezone: TimeZoneSpec = .utc
 
     @Option(help: ArgumentHelp("Write every rejected row to this CSV file (line,record,reason,row).", valueName: "file"))
@@ -81,12 +85,6 @@ extension ColumnReference: ExpressibleByArgument {
     }
 }
 
-extension TimeZoneSpec: ExpressibleByArgument {
-    public init?(argument: String) {
-        guard let zone = try? TimeZoneSpec(parsing: argument) else { return nil }
-        self = zone
-    }
-}
 
 /// A delimiter given on the command line: exactly one ASCII byte.
 struct Delimiter: ExpressibleByArgument {
@@ -103,17 +101,18 @@ struct Delimiter: ExpressibleByArgument {
 }
 
 /// `--timestamp-format`: a named format or a strftime-style pattern.
-struct TimestampFormatArgument: ExpressibleByArgument {
+struct TimestampFormatArgument {
     var format: TimestampFormat
-    init?(argument: String) {
+    init(parsing argument: String) throws {
         switch argument.lowercased() {
         case "iso8601", "iso": format = .iso8601
         case "epoch-s", "epoch", "unix": format = .epoch(.seconds)
         case "epoch-ms": format = .epoch(.milliseconds)
         case "epoch-us": format = .epoch(.microseconds)
         default:
-            guard let pattern = try? TimestampPattern(argument) else { return nil }
-            format = .pattern(pattern)
+            do { format = .pattern(try TimestampPattern(argument)) } catch {
+                throw ValidationError("\((error as? TimestampError)?.message ?? "\(error)")")
+            }
         }
     }
 }
