@@ -30,24 +30,27 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("ingest: EventTable + traces", configuration: configuration) { benchmark in
-        guard let (table, report) = try? Ingester(options: IngestOptions()).ingest([.file(logPath)]) else {
-            preconditionFailure("ingest of \(logPath) failed")
-        }
+        let (log, report) = ingestLog()
         precondition(report.rowsRead == expectedRows, "ingest read \(report.rowsRead) rows, expected \(expectedRows)")
-        let log = EventLog(table)
         precondition(log.events.count == report.rowsUsed)
         blackHole(log)
     }
 
     Benchmark("ingest + discover (touchpoint level)", configuration: configuration) { benchmark in
-        guard let (table, report) = try? Ingester(options: IngestOptions()).ingest([.file(logPath)]) else {
-            preconditionFailure("ingest of \(logPath) failed")
-        }
+        let (log, report) = ingestLog()
         precondition(report.rowsRead == expectedRows)
-        let log = EventLog(table)
         let result = discoverForBenchmark(log)
         blackHole(result)
     }
+}
+
+/// Ingests the benchmark log into traces, handing the table over so it is reordered in place
+/// (as the CLI does).
+func ingestLog() -> (EventLog, IngestReport) {
+    guard let (table, report) = try? Ingester(options: IngestOptions()).ingest([.file(logPath)]) else {
+        preconditionFailure("ingest of \(logPath) failed")
+    }
+    return (EventLog(consume table), report)
 }
 
 /// Runs libcsv over the file with a 1 MiB buffer and callbacks that only count: the floor
