@@ -11,18 +11,6 @@ import Testing
 /// A byte-at-a-time state machine (no libcsv) and the rules of `docs/ingest.md` give the
 /// expected events and rejections; the ingester, fed whole and in random chunks, must agree.
 @Suite struct CSVPropertyTests {
-    /// SplitMix64: reproducible random numbers for a fixed seed.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
     static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
 

@@ -52,13 +52,13 @@ struct ParallelIngestTests {
     }
 
     @Test func randomDocumentsAgree() {
-        var random = CSVPropertyTests.SplitMix64(state: 0xABCD_1234)
+        var random = SplitMix64(state: 0xABCD_1234)
         var split = 0
         defer { #expect(split > 30, "the two-halves path ran on \(split) of 150 documents") }
         for _ in 0..<150 {
             let delimiters: [UInt8] = [0x2C, 0x3B, 0x09, 0x7C]
             let delimiter = delimiters[Int(random.next() % 4)]
-            var generator = CSVPropertyTests.Generator(random: CSVPropertyTests.SplitMix64(state: random.next()), delimiter: delimiter)
+            var generator = CSVPropertyTests.Generator(random: SplitMix64(state: random.next()), delimiter: delimiter)
             let bytes = generator.document()
             let both = Self.bothWays(bytes)
             #expect(both.parallel == both.sequential, "\(CSVPropertyTests.escaped(bytes))")

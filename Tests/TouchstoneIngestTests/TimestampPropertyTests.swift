@@ -5,18 +5,6 @@ import Testing
 /// Round trip: random instants formatted independently (Foundation's Gregorian calendar, not
 /// `TimestampCivil`) in ISO 8601 with a random offset must parse back to the same instant.
 @Suite struct TimestampPropertyTests {
-    /// SplitMix64: reproducible random numbers for a fixed seed.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value)
         return String(repeating: "0", count: max(0, width - text.count)) + text
