@@ -86,13 +86,7 @@ public struct DirectlyFollowsGraph: Sendable {
         try log.requireLevel(level)
         let names = log.nodeNames(level)
         var builder = Builder(nodeCount: names.count, merge: level.mergesVisits)
-        log.events.timestamps.withUnsafeBufferPointer { ts in
-            switch level {
-            case .touchpoint: log.events.activities.withUnsafeBufferPointer { builder.build($0, ts, log.traceBounds) }
-            case .stage: log.events.stages.withUnsafeBufferPointer { builder.build($0, ts, log.traceBounds) }
-            case .channel: log.events.channels.withUnsafeBufferPointer { builder.build($0, ts, log.traceBounds) }
-            }
-        }
+        log.walk(level, &builder)
         self.level = level
         self.customers = log.traceCount
         self.events = log.events.count
@@ -110,7 +104,7 @@ public struct DirectlyFollowsGraph: Sendable {
 }
 
 /// The counting state of `DirectlyFollowsGraph.init`.
-private struct Builder {
+private struct Builder: TraceWalker {
     let nodeCount: Int
     let merge: Bool
     var table: EdgeIndexTable

@@ -44,13 +44,7 @@ public struct VariantAnalysis: Sendable {
     public init(_ log: EventLog, level: DiscoveryLevel = .touchpoint, limit: Int? = nil, coverage: Double? = nil) throws(DiscoveryError) {
         try log.requireLevel(level)
         var builder = VariantBuilder(merge: level.mergesVisits, traceCount: log.traceCount)
-        log.events.timestamps.withUnsafeBufferPointer { ts in
-            switch level {
-            case .touchpoint: log.events.activities.withUnsafeBufferPointer { builder.build($0, ts, log.traceBounds) }
-            case .stage: log.events.stages.withUnsafeBufferPointer { builder.build($0, ts, log.traceBounds) }
-            case .channel: log.events.channels.withUnsafeBufferPointer { builder.build($0, ts, log.traceBounds) }
-            }
-        }
+        log.walk(level, &builder)
         self.level = level
         self.customers = log.traceCount
         self.nodeNames = log.nodeNames(level).names
@@ -66,7 +60,7 @@ public struct VariantAnalysis: Sendable {
     public func names(_ variant: Variant) -> [String] { variant.steps.map { nodeNames[Int($0)] } }
 }
 
-private struct VariantBuilder {
+private struct VariantBuilder: TraceWalker {
     let merge: Bool
     /// Variant of each trace.
     var variantOfTrace: [UInt32]
