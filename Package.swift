@@ -43,8 +43,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TouchstoneIngestTests",
-            dependencies: ["TouchstoneIngest"],
-            resources: []
+            dependencies: ["TouchstoneIngest"]
         ),
         .testTarget(
             name: "TouchstoneDiscoveryTests",
@@ -52,7 +51,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TouchstoneCLITests",
-            dependencies: ["TouchstoneIngest"]
+            dependencies: ["TouchstoneIngest"],
+            exclude: ["Golden"]
         ),
     ]
 )

@@ -111,7 +111,7 @@ struct TimestampFormatArgument {
         case "epoch-us": format = .epoch(.microseconds)
         default:
             do { format = .pattern(try TimestampPattern(argument)) } catch {
-                throw ValidationError("\((error as? TimestampError)?.message ?? "\(error)")")
+                throw ValidationError(error.message)
             }
         }
     }
