@@ -4,8 +4,8 @@
 /// ids keyed by a hash of the raw bytes (the layout of swift-collections' `OrderedSet`). No
 /// `String` is created while interning; `name(_:)` decodes one on demand.
 ///
-/// Cost: `intern` is O(length) expected; memory is the distinct bytes plus about 12 bytes per
-/// distinct symbol (8 for offsets and hash, 4–8 for the index table at load ≤ 0.5).
+/// Cost: `intern` is O(length) expected (linear probing, load ≤ 3/4); memory is the distinct
+/// bytes, 8 bytes of offset per symbol, and 32-byte slots for 4/3 to 8/3 slots per symbol.
 public struct SymbolTable: Sendable {
     /// All distinct symbols' bytes, back to back.
     private var arena: [UInt8] = []
@@ -134,7 +134,7 @@ public struct SymbolTable: Sendable {
         arena.append(contentsOf: bytes)
         ends.append(arena.count)
         slots[slot] = Slot(tag: UInt64(h) << 32 | UInt64(id + 1), key: key)
-        if ends.count * 2 > mask + 1 { grow() }
+        if ends.count * 4 > (mask + 1) * 3 { grow() }
         return UInt32(id)
     }
 
