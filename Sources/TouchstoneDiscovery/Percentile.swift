@@ -4,6 +4,8 @@ import Glibc  // libm for `rounded`, linked automatically in debug builds
 import Musl
 #endif
 
+import TouchstoneIngest
+
 // Order statistics on raw duration buffers, without sorting.
 
 /// The `q`-quantile (0 ≤ q ≤ 1) of `values`, interpolating linearly between closest ranks
@@ -14,9 +16,7 @@ import Musl
 func percentile(_ values: UnsafeMutableBufferPointer<Int64>, _ q: Double) -> Double? {
     let n = values.count
     guard n > 0 else { return nil }
-    let position = Double(n - 1) * q
-    let lower = min(n - 1, max(0, Int(position.rounded(.down))))
-    let t = position - Double(lower)
+    let (lower, t) = quantileRank(count: n, q)
     select(values, lower)
     let a = Double(values[lower])
     guard t > 0, lower + 1 < n else { return a }
@@ -24,14 +24,7 @@ func percentile(_ values: UnsafeMutableBufferPointer<Int64>, _ q: Double) -> Dou
     var next = values[lower + 1]
     var i = lower + 2
     while i < n { if values[i] < next { next = values[i] }; i += 1 }
-    return lerp(a, Double(next), t)
-}
-
-/// numpy's `_lerp`: `a + (b - a) * t`, computed from `b` when `t ≥ 0.5` for accuracy.
-@inline(__always)
-func lerp(_ a: Double, _ b: Double, _ t: Double) -> Double {
-    let d = b - a
-    return t >= 0.5 ? b - d * (1 - t) : a + d * t
+    return interpolate(a, Double(next), t)
 }
 
 /// Moves the `k`-th smallest element to index `k`, smaller-or-equal ones before it and
