@@ -191,7 +191,8 @@ public struct ColumnMapping: Sendable, Equatable {
 }
 
 extension String {
-    var trimmingSpaces: Substring {
+    /// The text without leading and trailing ASCII spaces and tabs.
+    public var trimmingSpaces: Substring {
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" { s.removeLast() }

@@ -69,7 +69,7 @@ struct DiscoverCommand: ParsableCommand {
         let options = DiscoveryOptions(
             level: level, filter: filter, pruning: DisplayPruning(minFrequency: minFrequency, topEdges: topEdges),
             variantLimit: variantLimit, variantCoverage: variantCoverage,
-            stageOrder: stageOrder.map { $0.split(separator: ",").map { String($0.trimmingCharacters()) } })
+            stageOrder: stageOrder.map { $0.split(separator: ",").map { String(String($0).trimmingSpaces) } })
         let loaded = try LogLoader.load(ingest)
         let result: DiscoveryResult
         do { result = try DiscoveryResult(loaded.log, options: options) } catch { throw FrontendError(message: "\(error)") }
@@ -91,12 +91,3 @@ struct DiscoverCommand: ParsableCommand {
 
 extension DiscoveryLevel: ExpressibleByArgument {}
 extension DiscoveryFormat: ExpressibleByArgument {}
-
-extension Substring {
-    func trimmingCharacters() -> Substring {
-        var s = self
-        while let f = s.first, f == " " { s.removeFirst() }
-        while let l = s.last, l == " " { s.removeLast() }
-        return s
-    }
-}
