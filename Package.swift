@@ -6,12 +6,15 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "TouchstoneIngest", targets: ["TouchstoneIngest"]),
+        .library(name: "TouchstoneTraces", targets: ["TouchstoneTraces"]),
         .library(name: "TouchstoneDiscovery", targets: ["TouchstoneDiscovery"]),
+        .library(name: "TouchstoneConformance", targets: ["TouchstoneConformance"]),
         .library(name: "TouchstoneReport", targets: ["TouchstoneReport"]),
         .executable(name: "touchstone", targets: ["touchstone"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -27,17 +30,25 @@ let package = Package(
             dependencies: ["CLibCSV", "CZlib"]
         ),
         .target(
-            name: "TouchstoneDiscovery",
+            name: "TouchstoneTraces",
             dependencies: ["TouchstoneIngest"]
         ),
         .target(
+            name: "TouchstoneDiscovery",
+            dependencies: ["TouchstoneIngest", "TouchstoneTraces"]
+        ),
+        .target(
+            name: "TouchstoneConformance",
+            dependencies: ["TouchstoneIngest", "TouchstoneTraces", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
             name: "TouchstoneReport",
-            dependencies: ["TouchstoneIngest", "TouchstoneDiscovery"]
+            dependencies: ["TouchstoneIngest", "TouchstoneTraces", "TouchstoneDiscovery", "TouchstoneConformance"]
         ),
         .executableTarget(
             name: "touchstone",
             dependencies: [
-                "TouchstoneIngest", "TouchstoneDiscovery", "TouchstoneReport",
+                "TouchstoneIngest", "TouchstoneTraces", "TouchstoneDiscovery", "TouchstoneConformance", "TouchstoneReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,7 +58,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TouchstoneDiscoveryTests",
-            dependencies: ["TouchstoneDiscovery", "TouchstoneIngest", "TouchstoneReport"]
+            dependencies: ["TouchstoneDiscovery", "TouchstoneTraces", "TouchstoneIngest", "TouchstoneReport"]
+        ),
+        .testTarget(
+            name: "TouchstoneConformanceTests",
+            dependencies: ["TouchstoneConformance", "TouchstoneTraces", "TouchstoneIngest", "TouchstoneReport"]
         ),
         .testTarget(
             name: "TouchstoneCLITests",

@@ -1,4 +1,5 @@
 import TouchstoneIngest
+import TouchstoneTraces
 
 /// The journey graph: which node directly follows which within each customer's trace, how
 /// often, for how many customers, and how long it took.

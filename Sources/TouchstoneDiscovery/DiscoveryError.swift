@@ -1,4 +1,5 @@
 import TouchstoneIngest
+import TouchstoneTraces
 
 /// An analysis request that the log cannot answer. Each message names what is available.
 public enum DiscoveryError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import TouchstoneIngest
+import TouchstoneTraces
 
 /// Which events and customers enter discovery.
 ///

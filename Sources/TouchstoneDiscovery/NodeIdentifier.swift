@@ -1,10 +1,6 @@
 import TouchstoneIngest
+import TouchstoneTraces
 
-/// A typed id column that can serve as the node of a journey graph.
-protocol NodeIdentifier { var rawValue: UInt32 { get } }
-extension ActivityID: NodeIdentifier {}
-extension StageID: NodeIdentifier {}
-extension ChannelID: NodeIdentifier {}
 
 extension EventLog {
     /// Checks that `level` is available in this log.

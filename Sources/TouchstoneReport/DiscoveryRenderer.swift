@@ -1,4 +1,5 @@
 import TouchstoneDiscovery
+import TouchstoneTraces
 #if canImport(Glibc)
 import Glibc  // libm for `rounded`, linked automatically in debug builds
 #elseif canImport(Musl)

@@ -1,5 +1,6 @@
 import TouchstoneDiscovery
 import TouchstoneIngest
+import TouchstoneTraces
 
 /// Renders `touchstone stats` results. Computes nothing: every number comes from
 /// `LogStatistics` and `IngestReport`.

@@ -1,5 +1,6 @@
 import Testing
 import TouchstoneIngest
+import TouchstoneTraces
 @testable import TouchstoneDiscovery
 
 let second: Int64 = 1_000_000

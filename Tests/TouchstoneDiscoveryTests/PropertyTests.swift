@@ -1,5 +1,6 @@
 import Testing
 import TouchstoneIngest
+import TouchstoneTraces
 @testable import TouchstoneDiscovery
 
 /// SplitMix64: a small seeded generator so failures reproduce.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TouchstoneDiscovery
 import TouchstoneIngest
+import TouchstoneTraces
 import TouchstoneReport
 
 /// A log whose names need escaping in every format.

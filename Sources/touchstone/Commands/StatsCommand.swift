@@ -1,5 +1,6 @@
 import ArgumentParser
 import TouchstoneIngest
+import TouchstoneTraces
 import TouchstoneReport
 
 struct StatsCommand: ParsableCommand {

@@ -4,16 +4,41 @@ import Glibc  // libm for `rounded`, linked automatically in debug builds
 import Musl
 #endif
 
-import TouchstoneIngest
+// Quantiles: the one definition every figure in Touchstone uses, on sorted arrays and on raw
+// duration buffers (selection, no sort).
 
-// Order statistics on raw duration buffers, without sorting.
+/// The `q`-quantile of ascending `values` by linear interpolation between closest ranks
+/// (position `(n - 1) * q`, numpy's default); 0 for an empty array.
+public func quantile(sorted values: [Double], _ q: Double) -> Double {
+    guard !values.isEmpty else { return 0 }
+    let (lower, fraction) = quantileRank(count: values.count, q)
+    guard fraction > 0, lower + 1 < values.count else { return values[lower] }
+    return interpolate(values[lower], values[lower + 1], fraction)
+}
+
+/// Where the `q`-quantile (0 ≤ q ≤ 1) of `n` sorted values lies: the lower rank (0-based) and
+/// the fraction of the way to the next one (position `(n - 1) * q`, numpy's `linear` method).
+/// The one definition every quantile in Touchstone uses.
+public func quantileRank(count n: Int, _ q: Double) -> (lower: Int, fraction: Double) {
+    let position = Double(n - 1) * q
+    let lower = Swift.min(n - 1, Swift.max(0, Int(position.rounded(.down))))
+    return (lower, position - Double(lower))
+}
+
+/// numpy's `_lerp`: `a + (b - a) * t`, computed from `b` when `t ≥ 0.5` for accuracy.
+@inline(__always)
+public func interpolate(_ a: Double, _ b: Double, _ t: Double) -> Double {
+    let d = b - a
+    return t >= 0.5 ? b - d * (1 - t) : a + d * t
+}
+
 
 /// The `q`-quantile (0 ≤ q ≤ 1) of `values`, interpolating linearly between closest ranks
 /// (numpy's default `linear` method: position `(n - 1) * q` in the sorted values).
 ///
 /// Reorders `values` in place (quickselect). Cost: expected O(n) time, no allocation.
 /// Returns `nil` for an empty buffer.
-func percentile(_ values: UnsafeMutableBufferPointer<Int64>, _ q: Double) -> Double? {
+public func percentile(_ values: UnsafeMutableBufferPointer<Int64>, _ q: Double) -> Double? {
     let n = values.count
     guard n > 0 else { return nil }
     let (lower, t) = quantileRank(count: n, q)
@@ -29,7 +54,7 @@ func percentile(_ values: UnsafeMutableBufferPointer<Int64>, _ q: Double) -> Dou
 
 /// Moves the `k`-th smallest element to index `k`, smaller-or-equal ones before it and
 /// greater-or-equal ones after it (Hoare partitioning, median-of-three pivot).
-func select(_ a: UnsafeMutableBufferPointer<Int64>, _ k: Int) {
+public func select(_ a: UnsafeMutableBufferPointer<Int64>, _ k: Int) {
     var lo = 0
     var hi = a.count - 1
     while hi > lo {

@@ -1,3 +1,5 @@
+import TouchstoneIngest
+
 /// Summary numbers of a log, as `touchstone stats` prints them.
 ///
 /// Cost: O(events) time; O(customers) scratch for the events-per-customer distribution.
@@ -58,27 +60,3 @@ public struct LogStatistics: Sendable {
     }
 }
 
-/// The `q`-quantile of ascending `values` by linear interpolation between closest ranks
-/// (position `(n - 1) * q`, numpy's default); 0 for an empty array.
-public func quantile(sorted values: [Double], _ q: Double) -> Double {
-    guard !values.isEmpty else { return 0 }
-    let (lower, fraction) = quantileRank(count: values.count, q)
-    guard fraction > 0, lower + 1 < values.count else { return values[lower] }
-    return interpolate(values[lower], values[lower + 1], fraction)
-}
-
-/// Where the `q`-quantile (0 ≤ q ≤ 1) of `n` sorted values lies: the lower rank (0-based) and
-/// the fraction of the way to the next one (position `(n - 1) * q`, numpy's `linear` method).
-/// The one definition every quantile in Touchstone uses.
-public func quantileRank(count n: Int, _ q: Double) -> (lower: Int, fraction: Double) {
-    let position = Double(n - 1) * q
-    let lower = Swift.min(n - 1, Swift.max(0, Int(position.rounded(.down))))
-    return (lower, position - Double(lower))
-}
-
-/// numpy's `_lerp`: `a + (b - a) * t`, computed from `b` when `t ≥ 0.5` for accuracy.
-@inline(__always)
-public func interpolate(_ a: Double, _ b: Double, _ t: Double) -> Double {
-    let d = b - a
-    return t >= 0.5 ? b - d * (1 - t) : a + d * t
-}

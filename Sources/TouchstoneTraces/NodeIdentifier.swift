@@ -1,0 +1,7 @@
+import TouchstoneIngest
+
+/// A typed id column that can serve as the node of a journey: touchpoints, stages, channels.
+public protocol NodeIdentifier: Sendable { var rawValue: UInt32 { get } }
+extension ActivityID: NodeIdentifier {}
+extension StageID: NodeIdentifier {}
+extension ChannelID: NodeIdentifier {}
