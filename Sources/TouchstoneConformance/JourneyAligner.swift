@@ -1,0 +1,121 @@
+/// Optimal prefix alignment of a sequence of mapped events with the designed flow.
+///
+/// A pure function of the map and the sequence (journey-semantics points 6–8), so the checker
+/// runs it once per distinct variant. Cost: O(events × steps) time and memory per sequence
+/// (a backward dynamic programme over events × walk states), after an O(steps³) set-up per map.
+public struct JourneyAligner: Sendable {
+    /// One move of an alignment.
+    public enum Move: Sendable, Equatable {
+        /// The walk moves to `step`, passing over `passedOver` (all of them, required or not).
+        case synchronous(step: Int, passedOver: [Int])
+        /// The event is not taken by the walk; `step` is its mapped step, `nil` when unmapped.
+        case log(step: Int?)
+    }
+
+    /// The canonical optimal alignment of one sequence.
+    public struct Alignment: Sendable, Equatable {
+        /// Least total cost over all walks.
+        public var cost: Int
+        /// Events aligned (the sequence length).
+        public var events: Int
+        /// One move per event, in order.
+        public var moves: [Move]
+        /// Deviations named by the canonical alignment: skipped steps and the classified log
+        /// moves of mapped events, in order of occurrence (unmapped events are not included).
+        public var deviations: [(type: DeviationType, step: Int)]
+
+        public static func == (a: Alignment, b: Alignment) -> Bool {
+            a.cost == b.cost && a.events == b.events && a.moves == b.moves
+                && a.deviations.elementsEqual(b.deviations) { $0.type == $1.type && $0.step == $1.step }
+        }
+    }
+
+    public let map: JourneyMap
+    let flow: FlowGraph
+    /// L: required steps on the cheapest walk from the start to a goal, the goal included.
+    public let requiredStepsToFinish: Int
+
+    public init(map: JourneyMap) {
+        self.map = map
+        flow = FlowGraph(map)
+        requiredStepsToFinish = flow.requiredStepsToFinish(goals: map.goals)
+    }
+
+    /// fitness = 1 − cost / (events + L); 1 when events + L = 0.
+    public func fitness(cost: Int, events: Int) -> Double {
+        let denominator = events + requiredStepsToFinish
+        return denominator == 0 ? 1 : 1 - Double(cost) / Double(denominator)
+    }
+
+    /// Aligns `steps`: one entry per event (ignored events removed), the step index of a
+    /// mapped event or a negative number for an unmapped one.
+    public func align(_ steps: [Int32]) -> Alignment {
+        var scratch = Scratch()
+        return align(steps, &scratch)
+    }
+
+    /// Reusable buffers of `align`.
+    struct Scratch {
+        var remaining: [Int32] = []
+    }
+
+    func align(_ steps: [Int32], _ scratch: inout Scratch) -> Alignment {
+        let n = steps.count
+        let states = flow.stateCount
+        let unreachable = FlowGraph.unreachable
+        // remaining[i * states + q]: least cost of aligning events i… from state q.
+        scratch.remaining.removeAll(keepingCapacity: true)
+        scratch.remaining.append(contentsOf: repeatElement(0, count: (n + 1) * states))
+        scratch.remaining.withUnsafeMutableBufferPointer { r in
+            var i = n - 1
+            while i >= 0 {
+                let row = i * states, next = (i + 1) * states
+                let s = Int(steps[i])
+                for q in 0..<states {
+                    var best = 1 + r[next + q]  // log move
+                    if s >= 0 {
+                        let m = flow.moveCost(q, s + 1)
+                        if m < unreachable { best = min(best, m + r[next + s + 1]) }
+                    }
+                    r[row + q] = best
+                }
+                i -= 1
+            }
+        }
+        let total = scratch.remaining[0]
+        // Canonical alignment: take an event whenever an optimal alignment still can.
+        var moves: [Move] = []
+        moves.reserveCapacity(n)
+        var deviations: [(type: DeviationType, step: Int)] = []
+        var state = 0
+        var spent: Int32 = 0
+        var taken = [Bool](repeating: false, count: map.steps.count)
+        var furthestStage = -1
+        for i in 0..<n {
+            let s = Int(steps[i])
+            if s >= 0 {
+                let m = flow.moveCost(state, s + 1)
+                if m < unreachable && spent + m + scratch.remaining[(i + 1) * states + s + 1] == total {
+                    let over = flow.passedOver(state, s + 1)
+                    for p in over where map.steps[p].isRequired { deviations.append((.skippedStep, p)) }
+                    moves.append(.synchronous(step: s, passedOver: over))
+                    spent += m
+                    state = s + 1
+                    taken[s] = true
+                    furthestStage = max(furthestStage, map.steps[s].stage)
+                    continue
+                }
+                let type: DeviationType
+                if map.steps[s].stage < furthestStage { type = .backtracked }
+                else if taken[s] { type = .repeatedStep }
+                else { type = .unexpectedTouchpoint }
+                deviations.append((type, s))
+                moves.append(.log(step: s))
+            } else {
+                moves.append(.log(step: nil))
+            }
+            spent += 1
+        }
+        return Alignment(cost: Int(total), events: n, moves: moves, deviations: deviations)
+    }
+}
