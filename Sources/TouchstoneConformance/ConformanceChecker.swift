@@ -186,6 +186,8 @@ public struct ConformanceChecker: Sendable {
         var lastMappedStep: Int
         /// Distinct steps reached, ascending.
         var stepsReached: [Int]
+        /// Distinct stages reached, ascending.
+        var stagesReached: [Int]
     }
 
     private func variantVerdict(_ acts: UnsafeBufferPointer<ActivityID>, _ rows: Range<Int>, _ scratch: inout JourneyAligner.Scratch) -> VariantVerdict {
@@ -235,7 +237,8 @@ public struct ConformanceChecker: Sendable {
         let sorted = occurrences.keys.sorted()
         return VariantVerdict(cost: alignment.cost, events: steps.count, fitness: aligner.fitness(cost: alignment.cost, events: steps.count),
                               deviationKeys: sorted, deviationCounts: sorted.map { occurrences[$0] ?? 0 },
-                              reachedGoal: reachedGoal, lastMappedStep: last, stepsReached: reached.sorted())
+                              reachedGoal: reachedGoal, lastMappedStep: last, stepsReached: reached.sorted(),
+                              stagesReached: Set(reached.map { map.steps[$0].stage }).sorted())
     }
 
     /// Timing, `response` rules, transitions and the outcome of one customer; appends its own
@@ -338,18 +341,24 @@ struct Accumulator {
     var deviationEvents: [DeviationKey: DeviationTally] = [:]
     /// Per-customer occurrences of per-customer keys, reset for each customer.
     var pendingEvents: [DeviationKey: Int] = [:]
-    var transitions: [Int: TransitionTally] = [:]
-    var transitionLastTrace: [Int: Int32] = [:]
+    /// Per `from * stepCount + to`: index into `transitions`, -1 when not taken yet.
+    var transitionSlot: [Int32]
+    var transitions: [TransitionTally] = []
+    var transitionPairs: [Int] = []
+    var transitionLastTrace: [Int32] = []
     var stepEvents: [Int]
     var stepCustomers: [Int]
     var stepWaits: [[Int64]]
     var stageReached: [Int]
     var stageDropped: [Int]
     var moments: [Int: MomentTally] = [:]
+    let momentSteps: [Int]
 
     init(map: JourneyMap, touchpointCount: Int) {
         self.map = map
+        momentSteps = map.steps.indices.filter { map.steps[$0].isMomentOfTruth }
         stepCount = map.steps.count
+        transitionSlot = [Int32](repeating: -1, count: stepCount * stepCount)
         stepEvents = [Int](repeating: 0, count: stepCount)
         stepCustomers = stepEvents
         stepWaits = [[Int64]](repeating: [], count: stepCount)
@@ -365,11 +374,17 @@ struct Accumulator {
 
     mutating func transition(from: Int, to: Int, duration: Int64, trace: Int32) {
         let k = from * stepCount + to
-        var t = transitions[k] ?? TransitionTally()
-        t.count += 1
-        if transitionLastTrace[k] != trace { transitionLastTrace[k] = trace; t.customers += 1 }
-        t.durations.append(duration)
-        transitions[k] = t
+        var slot = Int(transitionSlot[k])
+        if slot < 0 {
+            slot = transitions.count
+            transitionSlot[k] = Int32(slot)
+            transitions.append(TransitionTally())
+            transitionPairs.append(k)
+            transitionLastTrace.append(-1)
+        }
+        transitions[slot].count += 1
+        if transitionLastTrace[slot] != trace { transitionLastTrace[slot] = trace; transitions[slot].customers += 1 }
+        transitions[slot].durations.append(duration)
     }
 
     mutating func wait(step: Int, _ duration: Int64) { stepWaits[step].append(duration) }
@@ -390,14 +405,10 @@ struct Accumulator {
             deviationEvents[k] = tally
         }
         pendingEvents.removeAll(keepingCapacity: true)
-        var reachedStages = Set<Int>()
-        for s in shared.stepsReached {
-            stepCustomers[s] += 1
-            reachedStages.insert(map.steps[s].stage)
-        }
-        for stage in reachedStages { stageReached[stage] += 1 }
+        for s in shared.stepsReached { stepCustomers[s] += 1 }
+        for stage in shared.stagesReached { stageReached[stage] += 1 }
         if outcome == .droppedOut, shared.lastMappedStep >= 0 { stageDropped[map.steps[shared.lastMappedStep].stage] += 1 }
-        for (s, step) in map.steps.enumerated() where step.isMomentOfTruth {
+        for s in momentSteps {
             var m = moments[s] ?? MomentTally()
             let reached = binarySearch(shared.stepsReached, s) != nil
             if reached {
@@ -426,7 +437,7 @@ struct Accumulator {
         for (k, tally) in deviationEvents {
             summary.deviationsByStep[Deviation(k.type, checker.name(of: k.subject, table))] = tally
         }
-        for (k, tally) in transitions {
+        for (k, tally) in zip(transitionPairs, transitions) {
             summary.transitions[StepPair(map.steps[k / stepCount].id, map.steps[k % stepCount].id)] = tally
         }
         for (s, step) in map.steps.enumerated() {

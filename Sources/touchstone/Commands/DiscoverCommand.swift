@@ -61,8 +61,8 @@ struct DiscoverCommand: ParsableCommand {
 
     func run() throws {
         var filter = LogFilter()
-        filter.since = try since.map { try parseTime($0, flag: "--since") }
-        filter.until = try until.map { try parseTime($0, flag: "--until") }
+        filter.since = try since.map { try TimeArgument.parse($0, zone: ingest.timezone, flag: "--since") }
+        filter.until = try until.map { try TimeArgument.parse($0, zone: ingest.timezone, flag: "--until") }
         for text in conditions {
             do { filter.conditions.append(try LogFilter.Condition(parsing: text)) } catch { throw FrontendError(message: "--where: \(error)") }
         }
@@ -76,16 +76,6 @@ struct DiscoverCommand: ParsableCommand {
         let out = try OutputFile(path: output)
         try out.write(DiscoveryRenderer(format: format).render(result))
         try out.close()
-    }
-
-    private func parseTime(_ text: String, flag: String) throws(FrontendError) -> Int64 {
-        var parser = TimestampParser(format: .iso8601, zone: ingest.timezone)
-        var bytes = Array(text.utf8)
-        let value = bytes.withUnsafeMutableBytes { parser.parse(UnsafeRawBufferPointer($0)) }
-        guard let value else {
-            throw FrontendError(message: "\(flag) '\(text)' is not an ISO 8601 time (e.g. 2025-03-01 or 2025-03-01T09:00:00Z)")
-        }
-        return value
     }
 }
 

@@ -3,18 +3,25 @@ import Glibc
 #endif
 
 /// Writes results to standard output or to `--output FILE`; a closed pipe ends quietly.
+///
+/// A file is written to a temporary file beside it and renamed into place by `close()`, so a
+/// reader never sees half a result and a failed run leaves the previous file intact.
 struct OutputFile {
     private let stream: UnsafeMutablePointer<FILE>
     private let path: String?
+    private let temporaryPath: String?
 
     init(path: String?) throws(FrontendError) {
         self.path = path
         if let path, path != "-" {
-            guard let f = fopen(path, "wb") else {
+            let temporary = path + ".touchstone-\(getpid()).tmp"
+            guard let f = fopen(temporary, "wb") else {
                 throw FrontendError(message: "\(path): cannot open for writing: " + String(cString: strerror(errno)))
             }
+            temporaryPath = temporary
             stream = f
         } else {
+            temporaryPath = nil
             guard let f = fdopen(1, "wb") else {
                 throw FrontendError(message: "cannot write to standard output")
             }
@@ -35,11 +42,18 @@ struct OutputFile {
 
     func close() throws(FrontendError) {
         if fflush(stream) != 0 { try failed() }
-        if path != nil && path != "-" { fclose(stream) }
+        guard let path, let temporaryPath else { return }
+        if fclose(stream) != 0 { try failed() }
+        if rename(temporaryPath, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw FrontendError(message: "\(path): cannot write: " + reason)
+        }
     }
 
     private func failed() throws(FrontendError) {
         if errno == EPIPE { exit(0) }
+        if let temporaryPath { unlink(temporaryPath) }
         throw FrontendError(message: "\(path ?? "standard output"): write failed: " + String(cString: strerror(errno)))
     }
 }
