@@ -63,7 +63,7 @@ public struct ConformanceChecker: Sendable {
     public init(map: JourneyMap, touchpoints names: SymbolTable) {
         self.map = map
         aligner = JourneyAligner(map: map)
-        stepOfTouchpoint = touchpointSteps(map, names: names)
+        stepOfTouchpoint = TouchstoneConformance.stepOfTouchpoint(map, names: names)
         var never: [[Bool]] = []
         for rule in map.rules {
             if case .never(let pattern, _) = rule {
@@ -304,17 +304,6 @@ public struct ConformanceChecker: Sendable {
     private func closeVisit(_ stage: Int, _ start: Int64, _ last: Int64, _ keys: inout [DeviationKey], _ accumulator: inout Accumulator) {
         guard stage >= 0, let limit = map.stages[stage].within, last &- start > limit else { return }
         accumulator.count(DeviationKey(.tooSlow, .stage(stage)), &keys)
-    }
-}
-
-/// Per touchpoint id: the first step in file order with a matching pattern (-1 none), or -2
-/// when an `ignore` pattern matches (ignore applies first).
-func touchpointSteps(_ map: JourneyMap, names: SymbolTable) -> [Int32] {
-    (0..<names.count).map { id in
-        let name = names.name(UInt32(id))
-        if map.ignore.contains(where: { $0.matches(name) }) { return -2 }
-        for (s, step) in map.steps.enumerated() where step.touchpoints.contains(where: { $0.matches(name) }) { return Int32(s) }
-        return -1
     }
 }
 

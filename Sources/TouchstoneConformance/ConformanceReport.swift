@@ -15,6 +15,9 @@ public struct ConformanceReport: Sendable {
         /// Median and 90th percentile of the time between the two events, µs; nil when never taken.
         public var median: Double?
         public var p90: Double?
+        /// A designed transition that is a flow edge (or a repeatable step following itself);
+        /// `false` for one that passes over optional steps only. Always `false` when undesigned.
+        public var direct: Bool
     }
 
     /// A stage of the funnel.
@@ -68,8 +71,9 @@ public struct ConformanceReport: Sendable {
     public let summary: ConformanceSummary
     public let fitnessP10: Double?
     public let fitnessP50: Double?
-    /// Every designed transition (flow successors, and a repeatable step following itself), in
-    /// map order of the source step, then target position.
+    /// Every designed transition, in map order of the source step, then target position: the
+    /// pairs of steps a walk moves between at no cost — a flow edge, a repeatable step following
+    /// itself, or a path that passes over optional steps only.
     public let designedTransitions: [Transition]
     /// Transitions taken that the design lacks, by count descending, then customers, then ids.
     public let undesignedTransitions: [Transition]
@@ -94,22 +98,23 @@ public struct ConformanceReport: Sendable {
         }
         var designed: [Transition] = []
         var designedPairs = Set<StepPair>()
+        let flow = FlowGraph(map)
         for (s, step) in map.steps.enumerated() {
-            var targets = map.successors[s]
-            if step.isRepeatable && !targets.contains(s) { targets.append(s) }
-            for t in targets.sorted() {
+            for t in map.steps.indices where flow.moveCost(s + 1, t + 1) == 0 {
                 let pair = StepPair(step.id, map.steps[t].id)
-                guard designedPairs.insert(pair).inserted else { continue }
+                designedPairs.insert(pair)
                 let tally = summary.transitions[pair] ?? TransitionTally()
                 let (median, p90) = stats(tally.durations)
-                designed.append(Transition(from: pair.from, to: pair.to, count: tally.count, customers: tally.customers, median: median, p90: p90))
+                let direct = map.successors[s].contains(t) || (s == t && step.isRepeatable)
+                designed.append(Transition(from: pair.from, to: pair.to, count: tally.count, customers: tally.customers,
+                                           median: median, p90: p90, direct: direct))
             }
         }
         designedTransitions = designed
         var undesigned: [Transition] = []
         for (pair, tally) in summary.transitions where !designedPairs.contains(pair) {
             let (median, p90) = stats(tally.durations)
-            undesigned.append(Transition(from: pair.from, to: pair.to, count: tally.count, customers: tally.customers, median: median, p90: p90))
+            undesigned.append(Transition(from: pair.from, to: pair.to, count: tally.count, customers: tally.customers, median: median, p90: p90, direct: false))
         }
         undesigned.sort { a, b in
             if a.count != b.count { return a.count > b.count }

@@ -122,6 +122,7 @@ public struct CheckRenderer: Sendable {
                 w.field("customers", t.customers)
                 w.key("median_s"); seconds(t.median)
                 w.key("p90_s"); seconds(t.p90)
+                w.field("direct", t.direct)
                 w.endObject()
             }
             w.endArray()
@@ -249,7 +250,8 @@ public struct CheckRenderer: Sendable {
         if let v = r.map.version { title += " (version \(v))" }
         line(title)
         let period = (s.firstEvent.map(formatTimestamp) ?? "-") + " … " + (s.lastEvent.map(formatTimestamp) ?? "-")
-        line("Customers: \(f.customers)   Events: \(s.events) (+\(s.ignoredEvents) ignored)   Period: \(period)   As of: \(formatTimestamp(s.asOf))")
+        line("Customers: \(f.customers)   Events: \(s.events) (+\(s.ignoredEvents) ignored)")
+        line("Period: \(period)   As of: \(formatTimestamp(s.asOf))")
         line("Conformant: \(f.conformant) (\(pct(f.conformanceRate)))   Mean fitness: \(fixed(f.meanFitness))   p10: \(fixed(r.fitnessP10))   p50: \(fixed(r.fitnessP50))")
         line("Outcomes: completed \(f.outcome(.completed)) (\(pct(f.completionRate))), in progress \(f.outcome(.inProgress)), dropped out \(f.outcome(.droppedOut))")
 
@@ -293,7 +295,7 @@ public struct CheckRenderer: Sendable {
             .init(title: "Median", alignment: .right, flexible: false), .init(title: "P90", alignment: .right, flexible: false),
         ])
         for t in r.designedTransitions {
-            designed.add([name(t.from), name(t.to), t.count == 0 ? "never" : String(t.count), String(t.customers),
+            designed.add([name(t.from) + (t.direct ? "" : " (via optional)"), name(t.to), t.count == 0 ? "never" : String(t.count), String(t.customers),
                           HumanDuration.format(micros: t.median), HumanDuration.format(micros: t.p90)])
         }
         lines += designed.render(width: width)

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import TouchstoneConformance
+import TouchstoneIngest
+import TouchstoneReport
+
+/// What `touchstone check` was asked to do, after argument parsing.
+struct CheckRequest {
+    var mapPath: String
+    var format: CheckFormat = .text
+    var output: String?
+    var perCustomer: String?
+    var options = CheckOptions()
+    var thresholds: [Threshold] = []
+    var baseline: String?
+    var failOnRegression = false
+}
+
+/// Orchestrates a check: map, log, checker, renderers, thresholds. No loop over data here.
+enum CheckFrontend {
+    static func run(_ request: CheckRequest, ingest: IngestArguments) throws {
+        let map = try loadMap(request.mapPath)
+        var ingest = ingest
+        // Attributes the map's segment and --by need are mapped without an --attribute flag.
+        var wanted = map.segment.map(\.attribute)
+        if let by = request.options.groupBy { wanted.append(by) }
+        for name in wanted where !ingest.attributeColumns.contains(ColumnReference.name(name)) {
+            ingest.attributeColumns.append(.name(name))
+        }
+        let previous = try request.baseline.map(readBaseline)
+        let loaded = try LogLoader.load(ingest)
+        let checker = ConformanceChecker(map: map, touchpoints: loaded.log.events.activityNames)
+        var rows: [(key: [UInt8], line: String)] = []
+        let collect = request.perCustomer != nil
+        let summary: ConformanceSummary
+        do {
+            summary = try checker.check(loaded.log, options: request.options,
+                                        verdict: collect ? { rows.append((Array($0.customer.utf8), CheckRenderer.perCustomerRow($0))) } : nil)
+        } catch { throw FrontendError(message: "\(request.mapPath): \(error)") }
+        let report = ConformanceReport(map: map, summary: summary)
+        let figures = summary.figures
+        let thresholds = request.thresholds.map { ($0, $0.value(in: figures), $0.fails(figures)) }
+        let comparison = previous.map { BaselineComparison(current: summary, previous: $0) }
+        let text = CheckRenderer(format: request.format).render(report, groupBy: request.options.groupBy,
+                                                               verdicts: CheckVerdicts(thresholds: thresholds, baseline: comparison))
+        let out = try OutputFile(path: request.output)
+        try out.write(text)
+        try out.close()
+        if let path = request.perCustomer {
+            rows.sort { $0.key.lexicographicallyPrecedes($1.key) }
+            let file = try OutputFile(path: path)
+            try file.write(CheckRenderer.perCustomerHeader + "\n")
+            for row in rows { try file.write(row.line) }
+            try file.close()
+        }
+        var failed: [String] = []
+        for (threshold, value, fails) in thresholds where fails {
+            failed.append("threshold failed: \(threshold.figure) is \(value) \(threshold.direction == .under ? "<" : ">") \(threshold.limit) (\(threshold))")
+        }
+        if request.failOnRegression, let comparison {
+            for c in comparison.regressions {
+                failed.append("regression: \(c.figure) went from \(c.previous) to \(c.current) (--fail-on-regression)")
+            }
+        }
+        if !failed.isEmpty {
+            for line in failed { Diagnostics.printError(line) }
+            throw ExitCode(ExitStatus.thresholdFailed)
+        }
+    }
+
+    /// Reads and validates the journey map; every problem is printed as
+    /// `file:line:column: error: message` and the run fails with exit code 2.
+    static func loadMap(_ path: String) throws -> JourneyMap {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw FrontendError(message: "cannot read journey map '\(path)': \(error.localizedDescription)")
+        }
+        do { return try JourneyMap(yaml: String(decoding: data, as: UTF8.self), file: path) } catch {
+            for d in error.diagnostics { Diagnostics.write(d.description + "\n") }
+            throw ExitCode(ExitStatus.usageOrInputError)
+        }
+    }
+
+    /// The key figures of a previous `check --format json` output.
+    static func readBaseline(_ path: String) throws(FrontendError) -> [String: Double] {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw FrontendError(message: "\(path): cannot read the baseline: \(error.localizedDescription)")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let figures = object["key_figures"] as? [String: Any] else {
+            throw FrontendError(message: "\(path): not a `touchstone check --format json` output (no key_figures object)")
+        }
+        var result: [String: Double] = [:]
+        for (k, v) in figures { if let n = v as? NSNumber { result[k] = n.doubleValue } }
+        return result
+    }
+}
