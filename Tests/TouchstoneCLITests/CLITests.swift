@@ -7,9 +7,14 @@ struct CLI {
         .deletingLastPathComponent().deletingLastPathComponent()
     static let sharedLogs = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/real-logs")
 
+    /// The `touchstone` built beside the tests (macOS: beside the .xctest bundle; Linux: in the
+    /// same folder as the test executable, whatever `--scratch-path` is), else `.build/debug`.
     static var binary: URL {
-        let beside = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("touchstone")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        let bundle = Bundle.main.bundleURL
+        for folder in [bundle, bundle.deletingLastPathComponent()] {
+            let candidate = folder.appendingPathComponent("touchstone")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
         return packageRoot.appendingPathComponent(".build/debug/touchstone")
     }
 

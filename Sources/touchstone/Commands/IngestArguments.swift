@@ -1,12 +1,26 @@
 import ArgumentParser
 import TouchstoneIngest
 
-/// Input and ingest options shared by every command that reads a log.
+/// Input and ingest options shared by every command that reads a log: one or more logs plus
+/// `IngestOptionArguments`. Reads of `ingest.timezone` etc. go to the options group.
+@dynamicMemberLookup
 struct IngestArguments: ParsableArguments {
     @Argument(help: ArgumentHelp("Log files read as one log (same columns); '-' reads standard input; .gz is decompressed.",
                                  valueName: "log"))
     var inputs: [String]
 
+    @OptionGroup var reading: IngestOptionArguments
+
+    subscript<Value>(dynamicMember keyPath: KeyPath<IngestOptionArguments, Value>) -> Value { reading[keyPath: keyPath] }
+
+    mutating func validate() throws {
+        try IngestOptionArguments.validate(inputs: inputs)
+    }
+}
+
+/// How to read logs (columns, delimiter, timestamps, rejects, …), without the log paths; for
+/// commands whose logs are optional (`map validate MAP [LOG…]`).
+struct IngestOptionArguments: ParsableArguments {
     @Option(name: .customLong("case"), help: ArgumentHelp("Customer (case) id column: header name or 1-based position.", valueName: "column"))
     var caseColumn: ColumnReference?
 
@@ -60,6 +74,10 @@ struct IngestArguments: ParsableArguments {
             throw ValidationError("--max-reject-rate must be between 0 and 1, got \(rate)")
         }
         if maxFieldSize < 1 { throw ValidationError("--max-field-size must be at least 1") }
+    }
+
+    /// Checks the log paths themselves: standard input can be read once.
+    static func validate(inputs: [String]) throws {
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
     }
 
@@ -75,7 +93,6 @@ struct IngestArguments: ParsableArguments {
         return o
     }
 
-    var sources: [InputSource] { inputs.map(InputSource.init(argument:)) }
 }
 
 extension ColumnReference: ExpressibleByArgument {

@@ -19,13 +19,13 @@ struct CheckRequest {
 /// Orchestrates a check: map, log, checker, renderers, thresholds. No loop over data here.
 enum CheckFrontend {
     static func run(_ request: CheckRequest, ingest: IngestArguments) throws {
-        let map = try loadMap(request.mapPath)
+        let map = try MapLoader.load(path: request.mapPath)
         var ingest = ingest
         // Attributes the map's segment and --by need are mapped without an --attribute flag.
         var wanted = map.segment.map(\.attribute)
         if let by = request.options.groupBy { wanted.append(by) }
         for name in wanted where !ingest.attributeColumns.contains(ColumnReference.name(name)) {
-            ingest.attributeColumns.append(.name(name))
+            ingest.reading.attributeColumns.append(.name(name))
         }
         let previous = try request.baseline.map(readBaseline)
         let loaded = try LogLoader.load(ingest)
@@ -65,19 +65,6 @@ enum CheckFrontend {
         if !failed.isEmpty {
             for line in failed { Diagnostics.printError(line) }
             throw ExitCode(ExitStatus.thresholdFailed)
-        }
-    }
-
-    /// Reads and validates the journey map; every problem is printed as
-    /// `file:line:column: error: message` and the run fails with exit code 2.
-    static func loadMap(_ path: String) throws -> JourneyMap {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw FrontendError(message: "cannot read journey map '\(path)': \(error.localizedDescription)")
-        }
-        do { return try JourneyMap(yaml: String(decoding: data, as: UTF8.self), file: path) } catch {
-            for d in error.diagnostics { Diagnostics.write(d.description + "\n") }
-            throw ExitCode(ExitStatus.usageOrInputError)
         }
     }
 

@@ -14,6 +14,21 @@ enum ExitStatus {
 struct FrontendError: Error {
     var message: String
     var exitStatus: Int32 = ExitStatus.usageOrInputError
+    /// `message` is complete diagnostic lines (`path:line:column: error: …`), printed as they
+    /// are instead of after `error: `.
+    var isFormatted = false
+
+    init(message: String, exitStatus: Int32 = ExitStatus.usageOrInputError) {
+        self.message = message
+        self.exitStatus = exitStatus
+    }
+
+    /// Diagnostics already formatted, one per line (e.g. every problem of a journey map).
+    init(formattedLines: String, exitStatus: Int32 = ExitStatus.usageOrInputError) {
+        self.message = formattedLines
+        self.exitStatus = exitStatus
+        self.isFormatted = true
+    }
 }
 
 /// Prints to standard error in the `path:line:column: error: message` form.
@@ -29,6 +44,15 @@ enum Diagnostics {
     }
 
     static func printError(_ message: String) { write("error: " + message + "\n") }
+
+    /// Prints a frontend error: its pre-formatted lines as they are, else `error: message`.
+    static func printError(_ error: FrontendError) {
+        if error.isFormatted {
+            write(error.message.hasSuffix("\n") ? error.message : error.message + "\n")
+        } else {
+            printError(error.message)
+        }
+    }
 
     static func printUsageError(_ message: String) {
         write(message.hasSuffix("\n") ? message : message + "\n")

@@ -12,9 +12,14 @@ struct LoadedLog {
 /// Reads the inputs named by `IngestArguments`: ingest, rejects file, reject-rate check, traces.
 enum LogLoader {
     static func load(_ arguments: IngestArguments) throws -> LoadedLog {
-        let rejectsFile = try arguments.rejects.map { path throws(FrontendError) in try RejectsWriter(path: path, multipleInputs: arguments.inputs.count > 1, inputs: arguments.inputs) }
+        try load(inputs: arguments.inputs, arguments.reading)
+    }
+
+    /// Reads `inputs` (paths, `-` for standard input) as one log, with `arguments`' options.
+    static func load(inputs: [String], _ arguments: IngestOptionArguments) throws -> LoadedLog {
+        let rejectsFile = try arguments.rejects.map { path throws(FrontendError) in try RejectsWriter(path: path, multipleInputs: inputs.count > 1, inputs: inputs) }
         let ingester = Ingester(options: arguments.options, onRejection: rejectsFile.map { writer in { writer.write($0) } })
-        var (table, report) = try ingester.ingest(arguments.sources)
+        var (table, report) = try ingester.ingest(inputs.map(InputSource.init(argument:)))
         try rejectsFile?.close()
         for mapping in report.mappings.prefix(1) {
             let detected = mapping.columns.filter(\.detected)

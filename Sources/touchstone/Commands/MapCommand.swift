@@ -1,0 +1,56 @@
+import ArgumentParser
+import TouchstoneConformance
+import TouchstoneReport
+
+/// `touchstone map …`: work with journey maps.
+struct MapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "map",
+        abstract: "Work with journey maps (the designed journey, in YAML).",
+        discussion: "The file format is documented in docs/journey-map.md.",
+        subcommands: [MapValidateCommand.self]
+    )
+}
+
+/// `touchstone map validate MAP [LOG…]`.
+struct MapValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a journey map; with logs, show how its patterns cover their touchpoints.",
+        discussion: """
+        Every problem in the map is printed to standard error as path:line:column: error: message, \
+        and the exit code is 2. A valid map prints a summary (exit code 0). With logs, the summary \
+        is followed by the mapping coverage: the share of events (not ignored) that map to a step, \
+        the most frequent touchpoints no step matches, steps no event matches, and touchpoints \
+        several steps match (the first step in file order wins). Format: docs/journey-map.md.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The journey map (YAML).", valueName: "map"))
+    var map: String
+
+    @Argument(help: ArgumentHelp("Logs to measure the mapping on, read as one log; '-' reads standard input.", valueName: "log"))
+    var logs: [String] = []
+
+    @OptionGroup var reading: IngestOptionArguments
+
+    @Option(name: .customLong("top"), help: ArgumentHelp("Show this many unmatched touchpoints.", valueName: "n"))
+    var top: Int = 10
+
+    mutating func validate() throws {
+        try IngestOptionArguments.validate(inputs: logs)
+        if top < 0 { throw ValidationError("--top must be at least 0") }
+    }
+
+    func run() throws {
+        let journey = try MapLoader.load(path: map)
+        var text = MapRenderer.summary(journey)
+        if !logs.isEmpty {
+            let loaded = try LogLoader.load(inputs: logs, reading)
+            text += MapRenderer.coverage(MappingCoverage(map: journey, log: loaded.log), top: top)
+        }
+        let out = try OutputFile(path: nil)
+        try out.write(text)
+        try out.close()
+    }
+}
