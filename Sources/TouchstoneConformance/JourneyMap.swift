@@ -36,6 +36,9 @@ public struct JourneyMap: Sendable {
     public var rules: [Rule]
     /// Where `journey:` (the map itself) starts.
     public var location: MapLocation
+    /// The file the map was read from, as given to `JourneyMap(yaml:file:)`; used in
+    /// diagnostics found later (`file:line:column: error: …`). Empty when built in code.
+    public var file: String = ""
 
     public init(name: String, version: String? = nil, owner: String? = nil, description: String? = nil,
                 segment: [SegmentCondition] = [], stages: [Stage], steps: [Step], successors: [[Int]],
