@@ -8,7 +8,7 @@ struct MapCommand: ParsableCommand {
         commandName: "map",
         abstract: "Work with journey maps (the designed journey, in YAML).",
         discussion: "The file format is documented in docs/journey-map.md.",
-        subcommands: [MapValidateCommand.self]
+        subcommands: [MapValidateCommand.self, MapDraftCommand.self]
     )
 }
 
@@ -51,6 +51,33 @@ struct MapValidateCommand: ParsableCommand {
         }
         let out = try OutputFile(path: nil)
         try out.write(text)
+        try out.close()
+    }
+}
+
+/// `touchstone map draft LOG…`.
+struct MapDraftCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "draft",
+        abstract: "Write a starter journey map mined from a log.",
+        discussion: """
+        Stages come from the stage column in their typical order, steps from touchpoints that         enough customers use, required where most customers of the stage pass them, and the flow         from frequent transitions only. The draft is valid for `map validate` and a starting         point to edit into the designed journey. Heuristics: docs/map-draft.md.
+        """
+    )
+
+    @OptionGroup var ingest: IngestArguments
+
+    @Option(help: ArgumentHelp("The journey's name in the draft.", valueName: "text"))
+    var name: String = "Drafted journey"
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the map to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    func run() throws {
+        let loaded = try LogLoader.load(ingest)
+        let draft = JourneyMap.draft(from: loaded.log, name: name)
+        let out = try OutputFile(path: output)
+        try out.write(draft.yamlText)
         try out.close()
     }
 }
