@@ -266,7 +266,7 @@ public struct CheckRenderer: Sendable {
 
         lines.append("")
         let shownDeviations = r.deviations.prefix(textRows)
-        lines.append("Deviations by step (\(shownDeviations.count) shown of \(r.deviations.count), most customers first per type)")
+        lines.append("Deviations by step (\(shownDeviations.count) shown of \(r.deviations.count), most customers first)")
         var byStep = TextTable([
             .init(title: "Type", alignment: .left, flexible: false), .init(title: "Step or detail", alignment: .left, flexible: true),
             .init(title: "Events", alignment: .right, flexible: false), .init(title: "Customers", alignment: .right, flexible: false),
