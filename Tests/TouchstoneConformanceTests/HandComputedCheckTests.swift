@@ -305,3 +305,117 @@ struct HandComputedCheckTests {
         Self.expectVerdict(try Self.one(Self.linear(), ["Cookie"], options), 1, 1, true, .inProgress, [])
     }
 }
+
+/// Summary figures of one small log, counted by hand.
+@Suite("Hand-computed summary")
+struct HandComputedSummaryTests {
+    static let day = Fixture.day
+
+    /// Map: s1: a (repeatable), b (optional), c (moment of truth); s2: d, e (goal). L = 4.
+    /// P: a c d e (+ an ignored Cookie)   → 1, conformant, completed            [web]
+    /// Q: a d e                           → 6/7, skipped_step:c, completed       [shop]
+    /// R: a c c c (last row day 3)        → 1 − 2/8 = 3/4, repeated_step:c ×2,
+    ///                                       dropped_out:c (asOf day 100)        [web first, then shop]
+    /// S: X at day 100                    → 1 − 1/5 = 4/5, unmapped_touchpoint:X, in_progress [web]
+    static func log() -> EventLog {
+        let d = day
+        let rows: [(String, String, Int64)] = [
+            ("P", "A", 0), ("P", "Cookie", d / 2), ("P", "C", d), ("P", "D", 2 * d), ("P", "E", 3 * d),
+            ("Q", "A", 0), ("Q", "D", 2 * d), ("Q", "E", 5 * d),
+            ("R", "A", 0), ("R", "C", d), ("R", "C", 2 * d), ("R", "C", 3 * d),
+            ("S", "X", 100 * d),
+        ]
+        let channels = ["web", "web", "web", "web", "web", "shop", "shop", "shop", "web", "shop", "shop", "shop", "web"]
+        return Fixture.log(rows, attributes: ["channel"], values: channels.map { [$0] })
+    }
+
+    static var map: JourneyMap { HandComputedCheckTests.linear(moment: true) }
+
+    @Test func summaryByHand() throws {
+        let log = Self.log()
+        let summary = try ConformanceChecker(map: Self.map, touchpoints: log.events.activityNames).check(log, options: CheckOptions(groupBy: "channel"))
+        let d = Self.day
+        #expect(summary.asOf == 100 * d)
+        #expect(summary.figures.customers == 4)
+        #expect(summary.figures.conformant == 1)
+        #expect(abs(summary.figures.fitnessSum - (1 + 6.0 / 7 + 3.0 / 4 + 4.0 / 5)) < 1e-12)
+        #expect(summary.figures.outcomes == [2, 1, 1])  // completed P Q; in_progress S; dropped_out R
+        // skipped, unexpected, backtracked, repeated, unmapped, too_slow, rule, dropped_out
+        #expect(summary.figures.deviationCustomers == [1, 0, 0, 1, 1, 0, 0, 1])
+        #expect(summary.deviationsByStep == [
+            Deviation(.skippedStep, "c"): DeviationTally(events: 1, customers: 1),
+            Deviation(.repeatedStep, "c"): DeviationTally(events: 2, customers: 1),  // R's two extra c
+            Deviation(.unmappedTouchpoint, "X"): DeviationTally(events: 1, customers: 1),
+            Deviation(.droppedOut, "c"): DeviationTally(events: 1, customers: 1),
+        ])
+        // Consecutive mapped events (the ignored Cookie and unmapped X are not steps).
+        // Designed: a→c (over optional b), c→d, d→e; not designed: a→d (Q), c→c (R).
+        func tally(_ count: Int, _ customers: Int, _ durations: [Int64]) -> TransitionTally {
+            var t = TransitionTally()
+            t.count = count; t.customers = customers; t.durations = durations
+            return t
+        }
+        #expect(summary.transitions == [
+            StepPair("a", "c"): tally(2, 2, [d, d]),
+            StepPair("c", "d"): tally(1, 1, [d]),
+            StepPair("d", "e"): tally(2, 2, [3 * d, d]),
+            StepPair("a", "d"): tally(1, 1, [2 * d]),
+            StepPair("c", "c"): tally(2, 1, [d, d]),
+        ])
+        #expect(summary.stepWaits.mapValues { $0.sorted() } == ["c": [d, d, d, d], "d": [d, 2 * d], "e": [d, 3 * d]])
+        var s1 = StageTally(); s1.reached = 3; s1.droppedOut = 1  // P, Q, R; R drops out at c
+        var s2 = StageTally(); s2.reached = 2  // P, Q
+        #expect(summary.stages == ["s1": s1, "s2": s2])
+        #expect(summary.stepCustomers == ["a": 3, "c": 2, "d": 2, "e": 2])
+        #expect(summary.stepEvents == ["a": 3, "c": 4, "d": 2, "e": 2])
+        var moment = MomentTally()
+        moment.reached = 2; moment.reachedCompleted = 1  // P (completed), R
+        moment.notReached = 2; moment.notReachedCompleted = 1  // Q (completed), S
+        #expect(summary.moments == ["c": moment])
+        // Sorted fitness: 3/4, 4/5, 6/7, 1. p10 at rank 0.3: 0.75 + 0.3·0.05 = 0.765;
+        // p50 at rank 1.5: (4/5 + 6/7)/2 = 29/35.
+        #expect(abs((summary.fitnessQuantile(0.1) ?? -1) - 0.765) < 1e-12)
+        #expect(abs((summary.fitnessQuantile(0.5) ?? -1) - 29.0 / 35) < 1e-12)
+        #expect(summary.fitnessQuantile(0) == 0.75)
+        #expect(summary.fitnessQuantile(1) == 1)
+        // Groups by the first event's channel: R starts on web.
+        #expect(Set(summary.groups.keys) == ["web", "shop"])
+        let web = try #require(summary.groups["web"])
+        #expect(web.customers == 3 && web.conformant == 1 && web.outcomes == [1, 1, 1])
+        #expect(abs(web.fitnessSum - 2.55) < 1e-12)
+        #expect(web.deviationCustomers == [0, 0, 0, 1, 1, 0, 0, 1])
+        let shop = try #require(summary.groups["shop"])
+        #expect(shop.customers == 1 && shop.conformant == 0 && shop.outcomes == [1, 0, 0])
+        #expect(abs(shop.fitnessSum - 6.0 / 7) < 1e-12)
+        #expect(shop.deviationCustomers == [1, 0, 0, 0, 0, 0, 0, 0])
+        #expect(summary.events == 12)
+        #expect(summary.ignoredEvents == 1)
+        #expect(summary.firstEvent == 0)
+        #expect(summary.lastEvent == 100 * d)
+    }
+
+    @Test func segmentRestrictsCustomersNotAsOf() throws {
+        let log = Self.log()
+        var map = Self.map
+        // Customers with any shop event: Q and R (R's later rows). S (day 100) is outside the
+        // segment, but the end of the log is still day 100, so R (last row day 3) is dropped out.
+        map.segment = [JourneyMap.SegmentCondition(attribute: "channel", value: "shop", location: MapLocation(line: 0, column: 0))]
+        var verdicts: [String: CustomerVerdict] = [:]
+        let summary = try ConformanceChecker(map: map, touchpoints: log.events.activityNames).check(log) { verdicts[$0.customer] = $0 }
+        #expect(summary.asOf == 100 * Self.day)
+        #expect(Set(verdicts.keys) == ["Q", "R"])
+        #expect(verdicts["R"]?.outcome == .droppedOut)
+        #expect(summary.figures.customers == 2)
+        #expect(summary.figures.outcomes == [1, 0, 1])
+        #expect(summary.events == 7)
+        #expect(summary.lastEvent == 3 * Self.day + 2 * Self.day)  // Q's e at day 5
+        // A value nobody shows: no customers, asOf unchanged.
+        map.segment[0].value = "phone"
+        let none = try ConformanceChecker(map: map, touchpoints: log.events.activityNames).check(log)
+        #expect(none.figures.customers == 0)
+        #expect(none.asOf == 100 * Self.day)
+        // An attribute the log lacks.
+        map.segment[0].attribute = "region"
+        #expect(throws: ConformanceError.self) { try ConformanceChecker(map: map, touchpoints: log.events.activityNames).check(log) }
+    }
+}
