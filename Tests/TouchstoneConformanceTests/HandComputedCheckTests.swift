@@ -107,6 +107,55 @@ struct HandComputedCheckTests {
         Self.expectVerdict(try Self.one(map, ["A", "D"]), 4, 5, false, .completed, ["skipped_step:b"])
     }
 
+    @Test func canonicalPathPrefersLowestPositions() throws {
+        // a(0) → {c, b} (listed in that order), b(1) → e(4) → g(5), c(2) → d(3) → g(5); then
+        // g → h → i. Both a→g paths pass over two required steps. "The lowest step positions":
+        // read as comparing the positions along the path in order, [1, 4] before [2, 3]
+        // (the page does not say whether it means the first differing position or e.g. the sum).
+        let map = Fixture.map([("g", nil, ["a", "b", "c", "d", "e", "g", "h", "i"].map { S(id: $0, touchpoints: [$0.uppercased()], goal: $0 == "g") })],
+                              flow: ["a": ["c", "b"], "b": ["e"], "c": ["d"], "d": ["g"], "e": ["g"]])
+        // a g h i: skipping two (2) beats logging g, h, i (3). L = a, b, e, g = 4. 1 − 2/(4+4).
+        Self.expectVerdict(try Self.one(map, ["A", "G", "H", "I"]), 3, 4, false, .completed, ["skipped_step:b", "skipped_step:e"])
+        let moves = JourneyAligner(map: map).align([0, 5, 6, 7]).moves
+        #expect(moves[1] == .synchronous(step: 5, passedOver: [1, 4]))
+    }
+
+    @Test func firstMatchingStepInFileOrder() throws {
+        // "Web Home" matches both the glob of a and the exact text of c: a (first in file order).
+        // "/emo/" is searched anywhere; case-sensitive (Demo ≠ demo); glob `*` is the only
+        // special character ("W?b" is literal).
+        let map = Fixture.map([("s", nil, [S(id: "a", touchpoints: ["Web*"]), S(id: "b", touchpoints: ["/emo/"]),
+                                           S(id: "c", touchpoints: ["Web Home", "W?b.*"], goal: true)])])
+        Self.expectVerdict(try Self.one(map, ["Web Home", "Sales: Demo", "W?b.x"]), 1, 1, true, .completed, [])
+        // The mapping itself: "Web Home" → a (not c), "Sales: DEMO" → none (case), "Wxb.x" → none ("?" is literal).
+        let log = Fixture.log([("x", "Web Home", 0), ("x", "Sales: DEMO", 1), ("x", "Wxb.x", 2)])
+        let checker = ConformanceChecker(map: map, touchpoints: log.events.activityNames)
+        let names = log.events.activityNames
+        let mapped = (0..<names.count).map { (names.name(UInt32($0)), checker.stepOfTouchpoint[$0]) }
+        #expect(Dictionary(uniqueKeysWithValues: mapped) == ["Web Home": 0, "Sales: DEMO": -1, "Wxb.x": -1])
+    }
+
+    @Test func neverOnMappedEventAndTooSlowOnLogMove() throws {
+        // never "C": c is a mapped step; the rule still looks at it. c within 1d: checked for
+        // every c event, also the repeated one (a log move). a(0) c(1d) c(3d) d e:
+        // repeated_step:c, cost 1: 1 − 1/(5+4) = 8/9.
+        let map = Self.linear(cWithin: Self.day, rules: [.never(try TouchpointPattern("C"), location: Self.loc)])
+        let v = try Self.check(map, [("x", "A", 0), ("x", "C", Self.day), ("x", "C", 3 * Self.day), ("x", "D", 3 * Self.day), ("x", "E", 3 * Self.day)])
+        Self.expectVerdict(v["x"], 8, 9, false, .completed, ["repeated_step:c", "too_slow:c", "rule_violated:never"])
+    }
+
+    @Test func groupByFirstEventInTimeOrder() throws {
+        // The file lists the shop row first, but the web row is earlier: the customer's first
+        // event is the web one.
+        let log = Fixture.log([("x", "C", 2 * Self.day), ("x", "A", Self.day)], attributes: ["channel"], values: [["shop"], ["web"]])
+        let summary = try ConformanceChecker(map: Self.linear(), touchpoints: log.events.activityNames)
+            .check(log, options: CheckOptions(groupBy: "channel"))
+        #expect(Array(summary.groups.keys) == ["web"])
+        #expect(throws: ConformanceError.self) {
+            try ConformanceChecker(map: Self.linear(), touchpoints: log.events.activityNames).check(log, options: CheckOptions(groupBy: "region"))
+        }
+    }
+
     @Test func flowCycle() throws {
         // main: a, b (goal); support: o, r; flow r → o (support loop). b's default successor is o.
         let map = Fixture.map([("main", nil, [S(id: "a", touchpoints: ["A"]), S(id: "b", touchpoints: ["B"], goal: true)]),
