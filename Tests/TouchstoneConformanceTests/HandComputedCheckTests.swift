@@ -270,6 +270,11 @@ struct HandComputedCheckTests {
         let map = Self.linear(rules: [.precedence(firstStep: 1, thenStep: 3, location: Self.loc)])
         Self.expectVerdict(try Self.one(map, ["A", "C", "D", "E"]), 1, 1, false, .completed, ["rule_violated:precedence"])
         Self.expectVerdict(try Self.one(map, ["A", "B", "C", "D", "E"]), 1, 1, true, .completed, [])
+        // {first c, then c}: every c needs a strictly earlier c, so the first c breaks it
+        // (the page's words; a degenerate rule, but the map model allows it).
+        let same = Self.linear(rules: [.precedence(firstStep: 2, thenStep: 2, location: Self.loc)])
+        Self.expectVerdict(try Self.one(same, ["A", "C", "D", "E"]), 1, 1, false, .completed, ["rule_violated:precedence"])
+        Self.expectVerdict(try Self.one(same, ["A", "D", "E"]), 6, 7, false, .completed, ["skipped_step:c"])
     }
 
     @Test func atMostRule() throws {
