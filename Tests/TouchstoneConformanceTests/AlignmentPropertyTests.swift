@@ -36,6 +36,22 @@ struct NaiveAlignment {
         return arrive[t].map { (cost: $0.0, between: $0.1) }
     }
 
+    /// The canonical path of point 8 from `q` to `t`: among the cheapest paths with the fewest
+    /// steps, the one whose passed-over positions come first compared in order. By enumeration.
+    func canonicalPath(_ q: Int, _ t: Int) -> [Int]? {
+        guard let p = path(q, t) else { return nil }
+        var best: [Int]?
+        func walk(_ at: Int, _ so: [Int], _ cost: Int) {
+            if so.count == p.between {
+                if successors(at).contains(t), cost == p.cost, best.map({ so.lexicographicallyPrecedes($0) }) ?? true { best = so }
+                return
+            }
+            for x in successors(at) where x != t { walk(x, so + [x], cost + required(x)) }
+        }
+        walk(q, [], 0)
+        return best
+    }
+
     /// Cost of a synchronous move from `q` to step `t` (point 6); nil when impossible.
     func move(_ q: Int, _ t: Int) -> Int? {
         if q == t && map.steps[t].isRepeatable { return 0 }
@@ -124,6 +140,7 @@ struct AlignmentPropertyTests {
                         #expect(charged.count == naive.move(q, step), "move \(i) not cheapest, \(context)")
                         // Fewest steps among the cheapest paths.
                         if !selfRun, let p = naive.path(q, step) { #expect(over.count == p.between, "move \(i) not shortest, \(context)") }
+                        if !selfRun { #expect(over == naive.canonicalPath(q, step), "move \(i) not the lowest positions, \(context)") }
                         for c in charged { expectedDeviations.append((.skippedStep, c)) }
                         spent += charged.count
                         q = step
