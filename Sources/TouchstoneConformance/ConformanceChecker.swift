@@ -225,8 +225,10 @@ public struct ConformanceChecker: Sendable {
             case .precedence(let first, let then, _):
                 var seenFirst = false
                 for s in steps {
-                    if s == first { seenFirst = true }
+                    // Test before noting `first`: a B event needs a strictly earlier A event,
+                    // so with A = B the first occurrence is a violation.
                     if s == then && !seenFirst { occurrences[DeviationKey(.ruleViolated, .rule("precedence")), default: 0] += 1 }
+                    if s == first { seenFirst = true }
                 }
             case .atMost(let step, let times, _):
                 if stepCounts[step] > times { occurrences[DeviationKey(.ruleViolated, .rule("at_most")), default: 0] += 1 }

@@ -1,0 +1,120 @@
+import Testing
+import TouchstoneConformance
+import TouchstoneIngest
+
+/// Checking customer-disjoint pieces of a log with one `asOf` and merging the summaries gives
+/// the summary of the whole log (and the same verdicts).
+@Suite("Merging summaries of log pieces")
+struct MergePropertyTests {
+    typealias Row = (String, String, Int64)
+
+    /// A random log over `map`: 1–12 customers with 1–6 rows each of mapped, unmapped (X1, X2)
+    /// and ignored (Cookie) touchpoints, coarse timestamps (ties happen), rows interleaved.
+    static func randomLog(_ rng: inout SplitMix64, _ map: JourneyMap) -> (rows: [Row], channels: [String]) {
+        let touchpoints = map.steps.indices.map { "T\($0)" } + ["X1", "X2", "Cookie"]
+        var rows: [(Row, String)] = []
+        for c in 0..<rng.int(1...12) {
+            for _ in 0..<rng.int(1...6) {
+                let touchpoint = rng.chance(0.8) ? "T\(rng.int(0...(map.steps.count - 1)))" : touchpoints[rng.int(0...(touchpoints.count - 1))]
+                let time = Int64(rng.int(0...80)) * 12 * Fixture.hour
+                rows.append((("c\(c)", touchpoint, time), ["web", "shop", "app"][rng.int(0...2)]))
+            }
+        }
+        rows.shuffle(using: &rng)
+        return (rows.map(\.0), rows.map(\.1))
+    }
+
+    static func check(_ map: JourneyMap, _ rows: [Row], _ channels: [String], asOf: Int64?) throws -> (ConformanceSummary, [String: CustomerVerdict]) {
+        let log = Fixture.log(rows, attributes: ["channel"], values: channels.map { [$0] })
+        var verdicts: [String: CustomerVerdict] = [:]
+        let summary = try ConformanceChecker(map: map, touchpoints: log.events.activityNames)
+            .check(log, options: CheckOptions(asOf: asOf, groupBy: "channel")) { verdicts[$0.customer] = $0 }
+        return (summary, verdicts)
+    }
+
+    static func expectSame(_ a: KeyFigures, _ b: KeyFigures, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(a.customers == b.customers, "customers, \(context)", sourceLocation: sourceLocation)
+        #expect(a.conformant == b.conformant, "conformant, \(context)", sourceLocation: sourceLocation)
+        #expect(a.outcomes == b.outcomes, "outcomes, \(context)", sourceLocation: sourceLocation)
+        #expect(a.deviationCustomers == b.deviationCustomers, "deviationCustomers, \(context)", sourceLocation: sourceLocation)
+        #expect(abs(a.fitnessSum - b.fitnessSum) < 1e-9, "fitnessSum, \(context)", sourceLocation: sourceLocation)
+    }
+
+    static func expectSame(_ a: ConformanceSummary, _ b: ConformanceSummary, _ context: String) {
+        expectSame(a.figures, b.figures, context)
+        #expect(a.fitnessCounts == b.fitnessCounts, "fitnessCounts, \(context)")
+        #expect(a.deviationsByStep == b.deviationsByStep, "deviationsByStep, \(context)")
+        #expect(a.transitions == b.transitions, "transitions, \(context)")  // durations compared sorted
+        #expect(a.stages == b.stages, "stages, \(context)")
+        #expect(a.stepCustomers == b.stepCustomers, "stepCustomers, \(context)")
+        #expect(a.stepEvents == b.stepEvents, "stepEvents, \(context)")
+        #expect(a.stepWaits.mapValues { $0.sorted() } == b.stepWaits.mapValues { $0.sorted() }, "stepWaits, \(context)")
+        #expect(a.moments == b.moments, "moments, \(context)")
+        #expect(Set(a.groups.keys) == Set(b.groups.keys), "groups, \(context)")
+        for (k, v) in a.groups { if let w = b.groups[k] { expectSame(v, w, "group \(k), \(context)") } }
+        #expect(a.events == b.events, "events, \(context)")
+        #expect(a.ignoredEvents == b.ignoredEvents, "ignoredEvents, \(context)")
+        #expect(a.asOf == b.asOf, "asOf, \(context)")
+        #expect(a.inProgressWindow == b.inProgressWindow, "inProgressWindow, \(context)")
+        #expect(a.firstEvent == b.firstEvent, "firstEvent, \(context)")
+        #expect(a.lastEvent == b.lastEvent, "lastEvent, \(context)")
+        #expect(a.fitnessQuantile(0.5) == b.fitnessQuantile(0.5), "median fitness, \(context)")
+    }
+
+    @Test func mergedPiecesEqualWhole() throws {
+        var rng = SplitMix64(seed: 0x3E26_E5)
+        for round in 0..<200 {
+            let map = RandomJourneys.map(&rng, timing: true)
+            let (rows, channels) = Self.randomLog(&rng, map)
+            let (whole, wholeVerdicts) = try Self.check(map, rows, channels, asOf: nil)
+            #expect(whole.asOf == rows.map(\.2).max())
+            // Split customers into 2–4 pieces (some may be empty), keeping row order.
+            let pieceCount = rng.int(2...4)
+            var pieceOf: [String: Int] = [:]
+            for r in rows where pieceOf[r.0] == nil { pieceOf[r.0] = rng.int(0...(pieceCount - 1)) }
+            var summaries: [ConformanceSummary] = []
+            var pieceVerdicts: [String: CustomerVerdict] = [:]
+            for p in 0..<pieceCount {
+                let indices = rows.indices.filter { pieceOf[rows[$0].0] == p }
+                let (s, v) = try Self.check(map, indices.map { rows[$0] }, indices.map { channels[$0] }, asOf: whole.asOf)
+                summaries.append(s)
+                pieceVerdicts.merge(v) { a, _ in a }
+            }
+            summaries.shuffle(using: &rng)
+            var merged = summaries[0]
+            for s in summaries.dropFirst() { try merged.merge(s) }
+            let context = "round \(round): \(describe(map)) rows \(rows)"
+            Self.expectSame(merged, whole, context)
+            // Per-customer verdicts do not depend on the rest of the log (trace ids aside).
+            #expect(Set(pieceVerdicts.keys) == Set(wholeVerdicts.keys), "customers, \(context)")
+            for (c, v) in wholeVerdicts {
+                guard let w = pieceVerdicts[c] else { continue }
+                #expect(v.fitness == w.fitness && v.conformant == w.conformant && v.outcome == w.outcome && v.deviations == w.deviations,
+                        "verdict of \(c), \(context)")
+            }
+            // Merging into an empty summary changes nothing.
+            var fromEmpty = ConformanceSummary(asOf: whole.asOf, inProgressWindow: whole.inProgressWindow)
+            for s in summaries.reversed() { try fromEmpty.merge(s) }
+            Self.expectSame(fromEmpty, whole, "from empty, \(context)")
+        }
+    }
+
+    @Test func differentAsOfDoesNotMerge() throws {
+        var rng = SplitMix64(seed: 42)
+        let map = RandomJourneys.map(&rng, timing: true)
+        let (rows, channels) = Self.randomLog(&rng, map)
+        let half = rows.count / 2
+        // Each piece left to its own end of the log (or given different ones): refused.
+        var (a, _) = try Self.check(map, Array(rows[..<half]), Array(channels[..<half]), asOf: 10 * Fixture.day)
+        let (b, _) = try Self.check(map, Array(rows[half...]), Array(channels[half...]), asOf: 11 * Fixture.day)
+        #expect(throws: MergeError.self) { try a.merge(b) }
+        // A different in-progress window: refused too.
+        let log = Fixture.log(Array(rows[half...]), attributes: ["channel"], values: channels[half...].map { [$0] })
+        let c = try ConformanceChecker(map: map, touchpoints: log.events.activityNames)
+            .check(log, options: CheckOptions(inProgressWindow: Fixture.day, asOf: 10 * Fixture.day))
+        #expect(throws: MergeError.self) { try a.merge(c) }
+        // The same asOf and window: accepted.
+        let (d, _) = try Self.check(map, Array(rows[half...]), Array(channels[half...]), asOf: 10 * Fixture.day)
+        try a.merge(d)
+    }
+}
