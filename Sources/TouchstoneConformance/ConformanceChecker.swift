@@ -1,3 +1,4 @@
+import Dispatch
 import TouchstoneIngest
 import TouchstoneTraces
 
@@ -45,32 +46,59 @@ public enum ConformanceError: Error, Sendable, Equatable, CustomStringConvertibl
 
 /// Checks every customer of a log against a journey map.
 ///
-/// Alignments and sequence-only rules are computed once per distinct touchpoint variant
-/// (`TraceVariants`); timing, the `response` rule and outcomes per customer, streaming over
-/// the traces into a `ConformanceSummary`.
+/// Alignments and sequence-only rules (`never`, `precedence`, `at_most`) are computed once per
+/// distinct touchpoint variant (`TraceVariants`), split over two threads; timing, the
+/// `response` rule and outcomes per customer, streaming over the traces. Everything that
+/// depends only on the variant (deviation counts, steps and stages reached, moments of truth)
+/// is added once per variant, weighted by its customers.
 ///
-/// Cost: O(events) for the per-customer pass plus O(variant events × steps) for alignments;
-/// memory: the variant grouping (4 bytes per customer), one verdict per variant, and the
-/// summary (8 bytes per mapped transition for exact duration medians).
+/// Cost: O(events) for the per-customer pass plus O(variant events × steps) for alignments.
+/// Memory: 4 bytes per customer for the grouping, about 40 bytes per variant plus its distinct
+/// deviations and steps, and 8 bytes per mapped transition for exact duration medians.
 public struct ConformanceChecker: Sendable {
     public let map: JourneyMap
     public let aligner: JourneyAligner
     /// Per touchpoint id: its step, -1 unmapped, -2 ignored.
     public let stepOfTouchpoint: [Int32]
-    /// Per `never` rule, per touchpoint id: whether the rule's pattern matches.
-    private let neverMatches: [[Bool]]
+    /// Per touchpoint id: whether any `never` rule's pattern matches it.
+    private let neverMatches: [Bool]
+    // The map as flat arrays, for the per-customer pass.
+    private let stepStage: [Int]
+    /// µs, `Int64.max` without a limit.
+    private let stepWithin: [Int64]
+    private let stageWithin: [Int64]
+    private let responses: [(ifStep: Int, thenStep: Int, within: Int64)]
+    private let precedences: [(first: Int32, then: Int32)]
+    private let atMosts: [(step: Int, times: Int)]
 
     public init(map: JourneyMap, touchpoints names: SymbolTable) {
         self.map = map
         aligner = JourneyAligner(map: map)
         stepOfTouchpoint = TouchstoneConformance.stepOfTouchpoint(map, names: names)
-        var never: [[Bool]] = []
+        let nevers = map.rules.compactMap { rule -> TouchpointPattern? in
+            if case .never(let p, _) = rule { return p }
+            return nil
+        }
+        neverMatches = (0..<names.count).map { id in
+            nevers.isEmpty ? false : nevers.contains { $0.matches(names.name(UInt32(id))) }
+        }
+        stepStage = map.steps.map(\.stage)
+        stepWithin = map.steps.map { $0.within ?? .max }
+        stageWithin = map.stages.map { $0.within ?? .max }
+        var responses: [(Int, Int, Int64)] = []
+        var precedences: [(Int32, Int32)] = []
+        var atMosts: [(Int, Int)] = []
         for rule in map.rules {
-            if case .never(let pattern, _) = rule {
-                never.append((0..<names.count).map { pattern.matches(names.name(UInt32($0))) })
+            switch rule {
+            case .response(let a, let b, let w, _): responses.append((a, b, w ?? .max))
+            case .precedence(let a, let b, _): precedences.append((Int32(a), Int32(b)))
+            case .atMost(let s, let n, _): atMosts.append((s, n))
+            case .never: break
             }
         }
-        neverMatches = never
+        self.responses = responses
+        self.precedences = precedences
+        self.atMosts = atMosts
     }
 
     /// Checks `log`.
@@ -96,55 +124,63 @@ public struct ConformanceChecker: Sendable {
             guard let column = table.attributeNames.firstIndex(of: g) else { throw .attributeMissing(g, available: table.attributeNames) }
             groupColumn = column
         }
-        let variants = TraceVariants(touchpointsOf: log)
-        var cache = [VariantVerdict?](repeating: nil, count: variants.count)
-        var accumulator = Accumulator(map: map, touchpointCount: table.activityNames.count)
-        var groups: [UInt32: KeyFigures] = [:]
-        var scratch = JourneyAligner.Scratch()
-        var keys: [DeviationKey] = []
+        let grouping = TraceVariants(touchpointsOf: log)
+        // Which customers are checked, and so which variants are needed.
+        var included = [Bool](repeating: conditions.isEmpty, count: log.traceCount)
+        var needed = [Bool](repeating: false, count: grouping.count)
+        for t in 0..<log.traceCount {
+            if !conditions.isEmpty { included[t] = inSegment(table, log.trace(t), conditions) }
+            if included[t] { needed[grouping.variantOfTrace[t].index] = true }
+        }
+        let variants = VariantTable(self, log, grouping, needed: needed)
+        var accumulator = Accumulator(self, variantCount: grouping.count)
+        var groupIndex: [UInt32: Int] = [:]
+        var groups: [KeyFigures] = []
+        var own: [(key: DeviationKey, events: Int)] = []
         table.timestamps.withUnsafeBufferPointer { ts in
             table.activities.withUnsafeBufferPointer { acts in
-                for t in 0..<log.traceCount {
+                for t in 0..<log.traceCount where included[t] {
                     let rows = log.trace(t)
-                    if rows.isEmpty { continue }
-                    if !conditions.isEmpty && !inSegment(table, rows, conditions) { continue }
-                    let v = variants.variantOfTrace[t].index
-                    if cache[v] == nil { cache[v] = variantVerdict(acts, rows, &scratch) }
-                    guard let shared = cache[v] else { continue }
-                    keys.removeAll(keepingCapacity: true)
-                    keys.append(contentsOf: shared.deviationKeys)
-                    let outcome = customerPass(ts, acts, rows, shared, asOf: asOf, window: options.inProgressWindow,
-                                               trace: Int32(truncatingIfNeeded: t), &keys, &accumulator)
-                    keys.sort()
-                    let conformant = shared.cost == 0 && keys.isEmpty
-                    accumulator.addCustomer(shared, outcome: outcome, keys: keys, variantKeys: shared.deviationCounts, conformant: conformant)
+                    let v = grouping.variantOfTrace[t].index
+                    own.removeAll(keepingCapacity: true)
+                    let outcome = customerPass(ts, acts, rows, variants, v, asOf: asOf, window: options.inProgressWindow,
+                                               trace: Int32(truncatingIfNeeded: t), &own, &accumulator)
+                    var mask = variants.typeMask[v]
+                    for o in own { mask |= 1 << UInt8(o.key.type.rawValue) }
+                    let conformant = variants.cost[v] == 0 && mask == 0
+                    let fitness = variants.fitness[v]
+                    accumulator.addCustomer(variant: v, outcome: outcome, mask: mask, own: own, conformant: conformant, fitness: fitness)
                     if let groupColumn {
                         let value = table.attributes[groupColumn][rows.lowerBound].rawValue
-                        groups[value, default: KeyFigures()].add(fitness: shared.fitness, conformant: conformant, outcome: outcome, keys: keys)
+                        let g: Int
+                        if let known = groupIndex[value] { g = known } else {
+                            g = groups.count
+                            groupIndex[value] = g
+                            groups.append(KeyFigures())
+                        }
+                        groups[g].add(fitness: fitness, conformant: conformant, outcome: outcome, mask: mask)
                     }
-                    summary.events += shared.events
-                    summary.ignoredEvents += rows.count - shared.events
+                    summary.events += Int(variants.events[v])
+                    summary.ignoredEvents += rows.count - Int(variants.events[v])
                     summary.firstEvent = min(summary.firstEvent ?? ts[rows.lowerBound], ts[rows.lowerBound])
                     summary.lastEvent = max(summary.lastEvent ?? ts[rows.upperBound - 1], ts[rows.upperBound - 1])
                     if let verdict {
-                        var distinct: [Deviation] = []
-                        var previous: DeviationKey?
-                        for k in keys where k != previous {
-                            distinct.append(Deviation(k.type, name(of: k.subject, table)))
-                            previous = k
-                        }
-                        distinct.sort()
+                        var all = Set(variants.keys(v).map(\.key))
+                        for o in own { all.insert(o.key) }
+                        let deviations = all.map { Deviation($0.type, name(of: $0.subject, table)) }.sorted()
                         var unique: [Deviation] = []
-                        for d in distinct where unique.last != d { unique.append(d) }
-                        verdict(CustomerVerdict(trace: TraceID(t), customer: table.caseName(log.traceCases[t]), fitness: shared.fitness,
+                        for d in deviations where unique.last != d { unique.append(d) }
+                        verdict(CustomerVerdict(trace: TraceID(t), customer: table.caseName(log.traceCases[t]), fitness: fitness,
                                                 conformant: conformant, outcome: outcome, deviations: unique))
                     }
                 }
             }
         }
-        accumulator.finish(into: &summary, table: table, checker: self)
+        accumulator.finish(into: &summary, variants: variants, table: table)
         if let groupColumn {
-            for (value, figures) in groups { summary.groups[table.attributeValueNames[groupColumn].name(value), default: KeyFigures()].merge(figures) }
+            for (value, g) in groupIndex {
+                summary.groups[table.attributeValueNames[groupColumn].name(value), default: KeyFigures()].merge(groups[g])
+            }
         }
         return summary
     }
@@ -171,83 +207,68 @@ public struct ConformanceChecker: Sendable {
         return true
     }
 
-    /// Everything that depends only on the touchpoint sequence.
-    struct VariantVerdict {
-        var cost: Int
-        /// Events checked (ignored ones removed).
-        var events: Int
-        var fitness: Double
-        /// Distinct deviation keys of the sequence (alignment, unmapped touchpoints, sequence rules).
-        var deviationKeys: [DeviationKey]
-        /// Occurrences of each distinct key (parallel to `deviationKeys`).
-        var deviationCounts: [Int]
-        var reachedGoal: Bool
-        /// Step of the last mapped event; -1 when none.
-        var lastMappedStep: Int
-        /// Distinct steps reached, ascending.
-        var stepsReached: [Int]
-        /// Distinct stages reached, ascending.
-        var stagesReached: [Int]
+    /// Reusable buffers of `variantVerdict`.
+    struct VariantScratch {
+        var steps: [Int32] = []
+        var stepCounts: [Int32] = []
+        var reached: [Int32] = []
+        var keys: [(key: DeviationKey, events: Int)] = []
+        var aligner = JourneyAligner.Scratch()
     }
 
-    private func variantVerdict(_ acts: UnsafeBufferPointer<ActivityID>, _ rows: Range<Int>, _ scratch: inout JourneyAligner.Scratch) -> VariantVerdict {
-        var steps: [Int32] = []
-        steps.reserveCapacity(rows.count)
-        var occurrences: [DeviationKey: Int] = [:]
-        var reached = Set<Int>()
-        var stepCounts = [Int](repeating: 0, count: map.steps.count)
-        var reachedGoal = false
-        var last = -1
+    /// Everything that depends only on the touchpoint sequence of the trace at `rows`.
+    func variantVerdict(_ acts: UnsafeBufferPointer<ActivityID>, _ rows: Range<Int>, _ scratch: inout VariantScratch)
+        -> (cost: Int, events: Int, goal: Bool, last: Int32) {
+        scratch.steps.removeAll(keepingCapacity: true)
+        scratch.keys.removeAll(keepingCapacity: true)
+        for s in scratch.reached { scratch.stepCounts[Int(s)] = 0 }
+        scratch.reached.removeAll(keepingCapacity: true)
+        if scratch.stepCounts.count != map.steps.count { scratch.stepCounts = [Int32](repeating: 0, count: map.steps.count) }
+        func count(_ key: DeviationKey, _ n: Int = 1) {
+            if let i = scratch.keys.firstIndex(where: { $0.key == key }) { scratch.keys[i].events += n } else { scratch.keys.append((key, n)) }
+        }
+        var goal = false
+        var last: Int32 = -1
         for r in rows {
             let a = acts[r].index
             let s = stepOfTouchpoint[a]
-            if s == -2 { continue }
-            steps.append(s)
-            for (k, matches) in neverMatches.enumerated() where matches[a] {
-                _ = k
-                occurrences[DeviationKey(.ruleViolated, .rule("never")), default: 0] += 1
-            }
+            if s == ignoredTouchpoint { continue }
+            scratch.steps.append(s)
+            if neverMatches[a] { count(DeviationKey(.ruleViolated, .rule("never"))) }
             if s >= 0 {
-                let step = Int(s)
-                reached.insert(step)
-                stepCounts[step] += 1
-                if map.steps[step].isGoal { reachedGoal = true }
-                last = step
+                if scratch.stepCounts[Int(s)] == 0 { scratch.reached.append(s) }
+                scratch.stepCounts[Int(s)] += 1
+                if map.steps[Int(s)].isGoal { goal = true }
+                last = s
             } else {
-                occurrences[DeviationKey(.unmappedTouchpoint, .touchpoint(UInt32(a))), default: 0] += 1
+                count(DeviationKey(.unmappedTouchpoint, .touchpoint(UInt32(a))))
             }
         }
-        let alignment = aligner.align(steps, &scratch)
-        for d in alignment.deviations { occurrences[DeviationKey(d.type, .step(d.step)), default: 0] += 1 }
-        // Sequence-only rules.
-        for rule in map.rules {
-            switch rule {
-            case .precedence(let first, let then, _):
-                var seenFirst = false
-                for s in steps {
-                    // Test before noting `first`: a B event needs a strictly earlier A event,
-                    // so with A = B the first occurrence is a violation.
-                    if s == then && !seenFirst { occurrences[DeviationKey(.ruleViolated, .rule("precedence")), default: 0] += 1 }
-                    if s == first { seenFirst = true }
-                }
-            case .atMost(let step, let times, _):
-                if stepCounts[step] > times { occurrences[DeviationKey(.ruleViolated, .rule("at_most")), default: 0] += 1 }
-            case .never, .response:
-                break
+        let cost = aligner.deviations(scratch.steps, &scratch.aligner)
+        for d in scratch.aligner.found { count(DeviationKey(d.type, .step(Int(d.step)))) }
+        for (first, then) in precedences {
+            var seenFirst = false
+            var broken = 0
+            for s in scratch.steps {
+                if s == then && !seenFirst { broken += 1 }
+                if s == first { seenFirst = true }
             }
+            if broken > 0 { count(DeviationKey(.ruleViolated, .rule("precedence")), broken) }
         }
-        let sorted = occurrences.keys.sorted()
-        return VariantVerdict(cost: alignment.cost, events: steps.count, fitness: aligner.fitness(cost: alignment.cost, events: steps.count),
-                              deviationKeys: sorted, deviationCounts: sorted.map { occurrences[$0] ?? 0 },
-                              reachedGoal: reachedGoal, lastMappedStep: last, stepsReached: reached.sorted(),
-                              stagesReached: Set(reached.map { map.steps[$0].stage }).sorted())
+        for (step, times) in atMosts where Int(scratch.stepCounts[step]) > times {
+            count(DeviationKey(.ruleViolated, .rule("at_most")))
+        }
+        return (cost, scratch.steps.count, goal, last)
     }
 
     /// Timing, `response` rules, transitions and the outcome of one customer; appends its own
-    /// deviation keys to `keys`.
+    /// deviations (`too_slow`, `rule_violated:response`, `dropped_out`) to `own`.
     private func customerPass(_ ts: UnsafeBufferPointer<Int64>, _ acts: UnsafeBufferPointer<ActivityID>, _ rows: Range<Int>,
-                              _ shared: VariantVerdict, asOf: Int64, window: Int64, trace: Int32,
-                              _ keys: inout [DeviationKey], _ accumulator: inout Accumulator) -> Outcome {
+                              _ variants: VariantTable, _ v: Int, asOf: Int64, window: Int64, trace: Int32,
+                              _ own: inout [(key: DeviationKey, events: Int)], _ accumulator: inout Accumulator) -> Outcome {
+        func count(_ key: DeviationKey, _ n: Int = 1) {
+            if let i = own.firstIndex(where: { $0.key == key }) { own[i].events += n } else { own.append((key, n)) }
+        }
         var previousStep = -1
         var previousTime: Int64 = 0
         var visitStage = -1
@@ -257,27 +278,25 @@ public struct ConformanceChecker: Sendable {
             let s = Int(stepOfTouchpoint[acts[r].index])
             if s < 0 { continue }
             let time = ts[r]
-            let step = map.steps[s]
+            let stage = stepStage[s]
             if previousStep >= 0 {
                 let wait = time &- previousTime
-                if let limit = step.within, wait > limit { accumulator.count(DeviationKey(.tooSlow, .step(s)), &keys) }
+                if wait > stepWithin[s] { count(DeviationKey(.tooSlow, .step(s))) }
                 accumulator.transition(from: previousStep, to: s, duration: wait, trace: trace)
-                accumulator.wait(step: s, wait)
+                accumulator.stepWaits[s].append(wait)
             }
-            accumulator.stepEvent(s)
-            if step.stage != visitStage {
-                closeVisit(visitStage, visitStart, visitLast, &keys, &accumulator)
-                visitStage = step.stage
+            if stage != visitStage {
+                if visitStage >= 0 && visitLast &- visitStart > stageWithin[visitStage] { count(DeviationKey(.tooSlow, .stage(visitStage))) }
+                visitStage = stage
                 visitStart = time
             }
             visitLast = time
             previousStep = s
             previousTime = time
         }
-        closeVisit(visitStage, visitStart, visitLast, &keys, &accumulator)
+        if visitStage >= 0 && visitLast &- visitStart > stageWithin[visitStage] { count(DeviationKey(.tooSlow, .stage(visitStage))) }
         // response rules: the first later `then` event must come within the limit.
-        for rule in map.rules {
-            guard case .response(let ifStep, let thenStep, let within, _) = rule else { continue }
+        for (ifStep, thenStep, within) in responses {
             var nextThen: Int64?
             var violated = 0
             var r = rows.upperBound - 1
@@ -285,7 +304,7 @@ public struct ConformanceChecker: Sendable {
                 let s = Int(stepOfTouchpoint[acts[r].index])
                 if s == ifStep {
                     if let next = nextThen {
-                        if let within, next &- ts[r] > within { violated += 1 }
+                        if next &- ts[r] > within { violated += 1 }
                     } else {
                         violated += 1
                     }
@@ -293,32 +312,143 @@ public struct ConformanceChecker: Sendable {
                 if s == thenStep { nextThen = ts[r] }
                 r -= 1
             }
-            if violated > 0 { accumulator.count(DeviationKey(.ruleViolated, .rule("response")), &keys, events: violated) }
+            if violated > 0 { count(DeviationKey(.ruleViolated, .rule("response")), violated) }
         }
-        if shared.reachedGoal { return .completed }
+        if variants.reachedGoal[v] { return .completed }
         let lastRow = ts[rows.upperBound - 1]
         if asOf &- lastRow <= window { return .inProgress }
-        let key = shared.lastMappedStep >= 0 ? DeviationKey(.droppedOut, .step(shared.lastMappedStep)) : DeviationKey(.droppedOut, .none)
-        accumulator.count(key, &keys)
+        let last = Int(variants.lastMappedStep[v])
+        count(last >= 0 ? DeviationKey(.droppedOut, .step(last)) : DeviationKey(.droppedOut, .none))
         return .droppedOut
     }
+}
 
-    private func closeVisit(_ stage: Int, _ start: Int64, _ last: Int64, _ keys: inout [DeviationKey], _ accumulator: inout Accumulator) {
-        guard stage >= 0, let limit = map.stages[stage].within, last &- start > limit else { return }
-        accumulator.count(DeviationKey(.tooSlow, .stage(stage)), &keys)
+/// Per-variant verdicts in flat arrays, computed on two threads.
+struct VariantTable: @unchecked Sendable {
+    var cost: [Int32]
+    var events: [Int32]
+    var fitness: [Double]
+    var reachedGoal: [Bool]
+    var lastMappedStep: [Int32]
+    /// Bit `DeviationType.rawValue` set when the variant has a deviation of that type.
+    var typeMask: [UInt8]
+    /// Distinct deviation keys with occurrences: variant v's are `keyArena[keyEnds[v-1] ..< keyEnds[v]]`.
+    var keyArena: [(key: DeviationKey, events: Int)]
+    var keyEnds: [Int]
+    /// Distinct steps reached with their events: `stepArena[stepEnds[v-1] ..< stepEnds[v]]`.
+    var stepArena: [(step: Int32, events: Int32)]
+    var stepEnds: [Int]
+
+    func keys(_ v: Int) -> ArraySlice<(key: DeviationKey, events: Int)> { keyArena[(v == 0 ? 0 : keyEnds[v - 1])..<keyEnds[v]] }
+    func steps(_ v: Int) -> ArraySlice<(step: Int32, events: Int32)> { stepArena[(v == 0 ? 0 : stepEnds[v - 1])..<stepEnds[v]] }
+
+    init(_ checker: ConformanceChecker, _ log: EventLog, _ grouping: TraceVariants, needed: [Bool]) {
+        let count = grouping.count
+        cost = [Int32](repeating: 0, count: count)
+        events = cost
+        fitness = [Double](repeating: 1, count: count)
+        reachedGoal = [Bool](repeating: false, count: count)
+        lastMappedStep = [Int32](repeating: -1, count: count)
+        typeMask = [UInt8](repeating: 0, count: count)
+        keyArena = []
+        keyEnds = []
+        stepArena = []
+        stepEnds = []
+        let parts = count < 4096 ? 1 : 2
+        var partials = [Partial](repeating: Partial(), count: parts)
+        let bounds = (0...parts).map { $0 * count / parts }
+        let activities = log.events.activities
+        cost.withUnsafeMutableBufferPointer { cost in
+            events.withUnsafeMutableBufferPointer { events in
+                fitness.withUnsafeMutableBufferPointer { fitness in
+                    reachedGoal.withUnsafeMutableBufferPointer { goal in
+                        lastMappedStep.withUnsafeMutableBufferPointer { last in
+                            typeMask.withUnsafeMutableBufferPointer { mask in
+                                partials.withUnsafeMutableBufferPointer { partials in
+                                    activities.withUnsafeBufferPointer { acts in
+                                        let job = Job(checker: checker, log: log, grouping: grouping, needed: needed, acts: acts,
+                                                      cost: cost, events: events, fitness: fitness, goal: goal, last: last,
+                                                      mask: mask, partials: partials)
+                                        if parts == 1 {
+                                            job.run(part: 0, bounds[0]..<bounds[1])
+                                        } else {
+                                            DispatchQueue.concurrentPerform(iterations: parts) { p in job.run(part: p, bounds[p]..<bounds[p + 1]) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for p in partials {
+            let keyBase = keyArena.count, stepBase = stepArena.count
+            keyArena += p.keys
+            stepArena += p.steps
+            keyEnds += p.keyEnds.map { $0 + keyBase }
+            stepEnds += p.stepEnds.map { $0 + stepBase }
+        }
+    }
+
+    /// The variable-length results of one thread's range of variants.
+    struct Partial {
+        var keys: [(key: DeviationKey, events: Int)] = []
+        var keyEnds: [Int] = []
+        var steps: [(step: Int32, events: Int32)] = []
+        var stepEnds: [Int] = []
+    }
+
+    /// One thread's share of the work; each writes only its own range and its own partial.
+    private struct Job: @unchecked Sendable {
+        let checker: ConformanceChecker
+        let log: EventLog
+        let grouping: TraceVariants
+        let needed: [Bool]
+        let acts: UnsafeBufferPointer<ActivityID>
+        let cost: UnsafeMutableBufferPointer<Int32>
+        let events: UnsafeMutableBufferPointer<Int32>
+        let fitness: UnsafeMutableBufferPointer<Double>
+        let goal: UnsafeMutableBufferPointer<Bool>
+        let last: UnsafeMutableBufferPointer<Int32>
+        let mask: UnsafeMutableBufferPointer<UInt8>
+        let partials: UnsafeMutableBufferPointer<Partial>
+
+        func run(part: Int, _ range: Range<Int>) {
+            var scratch = ConformanceChecker.VariantScratch()
+            var partial = Partial()
+            for v in range {
+                if needed[v] {
+                    let rows = log.trace(grouping.representative[v].index)
+                    let r = checker.variantVerdict(acts, rows, &scratch)
+                    cost[v] = Int32(r.cost)
+                    events[v] = Int32(r.events)
+                    fitness[v] = checker.aligner.fitness(cost: r.cost, events: r.events)
+                    goal[v] = r.goal
+                    last[v] = r.last
+                    var m: UInt8 = 0
+                    for k in scratch.keys { m |= 1 << UInt8(k.key.type.rawValue) }
+                    mask[v] = m
+                    partial.keys += scratch.keys
+                    for s in scratch.reached { partial.steps.append((s, scratch.stepCounts[Int(s)])) }
+                }
+                partial.keyEnds.append(partial.keys.count)
+                partial.stepEnds.append(partial.steps.count)
+            }
+            partials[part] = partial
+        }
     }
 }
 
 extension KeyFigures {
-    mutating func add(fitness: Double, conformant: Bool, outcome: Outcome, keys: [DeviationKey]) {
+    /// Adds one customer; `mask` has bit `DeviationType.rawValue` set for each type it shows.
+    mutating func add(fitness: Double, conformant: Bool, outcome: Outcome, mask: UInt8) {
         customers += 1
         if conformant { self.conformant += 1 }
         fitnessSum += fitness
         outcomes[outcome.rawValue] += 1
-        var previous: DeviationType?
-        for k in keys where k.type != previous {
-            deviationCustomers[k.type.rawValue] += 1
-            previous = k.type
+        if mask != 0 {
+            for t in 0..<deviationCustomers.count where mask & (1 << UInt8(t)) != 0 { deviationCustomers[t] += 1 }
         }
     }
 }
@@ -328,39 +458,27 @@ struct Accumulator {
     let map: JourneyMap
     let stepCount: Int
     var figures = KeyFigures()
+    /// Checked customers of each variant.
+    var variantCustomers: [Int]
+    /// Checked customers of each variant by outcome (dropped-out customers add per stage).
     var fitnessCounts: [Double: Int] = [:]
-    var deviationEvents: [DeviationKey: DeviationTally] = [:]
-    /// Per-customer occurrences of per-customer keys, reset for each customer.
-    var pendingEvents: [DeviationKey: Int] = [:]
+    /// Per-customer deviations (`too_slow`, `response`, `dropped_out`): occurrences and customers.
+    var ownTallies: [DeviationKey: DeviationTally] = [:]
     /// Per `from * stepCount + to`: index into `transitions`, -1 when not taken yet.
     var transitionSlot: [Int32]
     var transitions: [TransitionTally] = []
     var transitionPairs: [Int] = []
     var transitionLastTrace: [Int32] = []
-    var stepEvents: [Int]
-    var stepCustomers: [Int]
     var stepWaits: [[Int64]]
-    var stageReached: [Int]
     var stageDropped: [Int]
-    var moments: [Int: MomentTally] = [:]
-    let momentSteps: [Int]
 
-    init(map: JourneyMap, touchpointCount: Int) {
-        self.map = map
-        momentSteps = map.steps.indices.filter { map.steps[$0].isMomentOfTruth }
+    init(_ checker: ConformanceChecker, variantCount: Int) {
+        map = checker.map
         stepCount = map.steps.count
+        variantCustomers = [Int](repeating: 0, count: variantCount)
         transitionSlot = [Int32](repeating: -1, count: stepCount * stepCount)
-        stepEvents = [Int](repeating: 0, count: stepCount)
-        stepCustomers = stepEvents
         stepWaits = [[Int64]](repeating: [], count: stepCount)
-        stageReached = [Int](repeating: 0, count: map.stages.count)
-        stageDropped = stageReached
-    }
-
-    /// One occurrence of a per-customer deviation.
-    mutating func count(_ key: DeviationKey, _ keys: inout [DeviationKey], events: Int = 1) {
-        if pendingEvents[key] == nil { keys.append(key) }
-        pendingEvents[key, default: 0] += events
+        stageDropped = [Int](repeating: 0, count: map.stages.count)
     }
 
     mutating func transition(from: Int, to: Int, duration: Int64, trace: Int32) {
@@ -378,56 +496,69 @@ struct Accumulator {
         transitions[slot].durations.append(duration)
     }
 
-    mutating func wait(step: Int, _ duration: Int64) { stepWaits[step].append(duration) }
-    mutating func stepEvent(_ step: Int) { stepEvents[step] += 1 }
-
-    mutating func addCustomer(_ shared: ConformanceChecker.VariantVerdict, outcome: Outcome, keys: [DeviationKey],
-                              variantKeys: [Int], conformant: Bool) {
-        figures.add(fitness: shared.fitness, conformant: conformant, outcome: outcome, keys: keys)
-        fitnessCounts[shared.fitness, default: 0] += 1
-        // Occurrences: the variant's counts plus this customer's own; customers once per key.
-        var previous: DeviationKey?
-        for k in keys where k != previous {
-            previous = k
-            var tally = deviationEvents[k] ?? DeviationTally()
+    mutating func addCustomer(variant v: Int, outcome: Outcome, mask: UInt8, own: [(key: DeviationKey, events: Int)],
+                              conformant: Bool, fitness: Double) {
+        figures.add(fitness: fitness, conformant: conformant, outcome: outcome, mask: mask)
+        variantCustomers[v] += 1
+        fitnessCounts[fitness, default: 0] += 1
+        for o in own {
+            var tally = ownTallies[o.key] ?? DeviationTally()
+            tally.events += o.events
             tally.customers += 1
-            if let i = binarySearch(shared.deviationKeys, k) { tally.events += shared.deviationCounts[i] }
-            tally.events += pendingEvents[k] ?? 0
-            deviationEvents[k] = tally
+            ownTallies[o.key] = tally
+            if o.key.type == .droppedOut, case .step(let s) = o.key.subject { stageDropped[map.steps[s].stage] += 1 }
         }
-        pendingEvents.removeAll(keepingCapacity: true)
-        for s in shared.stepsReached { stepCustomers[s] += 1 }
-        for stage in shared.stagesReached { stageReached[stage] += 1 }
-        if outcome == .droppedOut, shared.lastMappedStep >= 0 { stageDropped[map.steps[shared.lastMappedStep].stage] += 1 }
-        for s in momentSteps {
-            var m = moments[s] ?? MomentTally()
-            let reached = binarySearch(shared.stepsReached, s) != nil
-            if reached {
-                m.reached += 1
-                if outcome == .completed { m.reachedCompleted += 1 }
-            } else {
-                m.notReached += 1
-                if outcome == .completed { m.notReachedCompleted += 1 }
+    }
+
+    /// Adds the variant-level figures, weighted by customers, and converts ids to names.
+    func finish(into summary: inout ConformanceSummary, variants: VariantTable, table: EventTable) {
+        let checkerNames: (DeviationKey) -> Deviation = { key in
+            let detail: String
+            switch key.subject {
+            case .step(let s): detail = map.steps[s].id
+            case .stage(let s): detail = map.stages[s].id
+            case .touchpoint(let a): detail = table.activityName(ActivityID(rawValue: a))
+            case .rule(let r): detail = r
+            case .none: detail = "-"
             }
-            moments[s] = m
+            return Deviation(key.type, detail)
         }
-    }
-
-    private func binarySearch<T: Comparable>(_ a: [T], _ x: T) -> Int? {
-        var lo = 0, hi = a.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if a[mid] < x { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < a.count && a[lo] == x ? lo : nil
-    }
-
-    func finish(into summary: inout ConformanceSummary, table: EventTable, checker: ConformanceChecker) {
         summary.figures = figures
         summary.fitnessCounts = fitnessCounts
-        for (k, tally) in deviationEvents {
-            summary.deviationsByStep[Deviation(k.type, checker.name(of: k.subject, table))] = tally
+        var byKey: [DeviationKey: DeviationTally] = ownTallies
+        var stepCustomers = [Int](repeating: 0, count: stepCount)
+        var stepEvents = [Int](repeating: 0, count: stepCount)
+        var stageReached = [Int](repeating: 0, count: map.stages.count)
+        let momentSteps = map.steps.indices.filter { map.steps[$0].isMomentOfTruth }
+        var moments = [MomentTally](repeating: MomentTally(), count: momentSteps.count)
+        var stageSeen = [Int](repeating: -1, count: map.stages.count)
+        for v in 0..<variantCustomers.count where variantCustomers[v] > 0 {
+            let c = variantCustomers[v]
+            for k in variants.keys(v) {
+                var tally = byKey[k.key] ?? DeviationTally()
+                tally.events += k.events * c
+                tally.customers += c
+                byKey[k.key] = tally
+            }
+            let steps = variants.steps(v)
+            for s in steps {
+                stepCustomers[Int(s.step)] += c
+                stepEvents[Int(s.step)] += Int(s.events) * c
+                let stage = map.steps[Int(s.step)].stage
+                if stageSeen[stage] != v { stageSeen[stage] = v; stageReached[stage] += c }
+            }
+            let completed = variants.reachedGoal[v]
+            for (i, m) in momentSteps.enumerated() {
+                if steps.contains(where: { Int($0.step) == m }) {
+                    moments[i].reached += c
+                    if completed { moments[i].reachedCompleted += c }
+                } else {
+                    moments[i].notReached += c
+                    if completed { moments[i].notReachedCompleted += c }
+                }
+            }
         }
+        for (k, tally) in byKey { summary.deviationsByStep[checkerNames(k)] = tally }
         for (k, tally) in zip(transitionPairs, transitions) {
             summary.transitions[StepPair(map.steps[k / stepCount].id, map.steps[k % stepCount].id)] = tally
         }
@@ -442,6 +573,8 @@ struct Accumulator {
             t.droppedOut = stageDropped[i]
             summary.stages[stage.id] = t
         }
-        for (s, m) in moments { summary.moments[map.steps[s].id] = m }
+        for (i, s) in momentSteps.enumerated() where moments[i].reached + moments[i].notReached > 0 {
+            summary.moments[map.steps[s].id] = moments[i]
+        }
     }
 }

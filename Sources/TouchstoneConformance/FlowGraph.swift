@@ -20,6 +20,10 @@ struct FlowGraph: Sendable {
     /// Cheapest price from state u to state v, row-major `u * stateCount + v`.
     private let cost: [Int32]
     private let length: [Int32]
+    /// Required steps passed over by the canonical path from u to v (`passedOver` filtered),
+    /// precomputed for the checker: `skippedArena[skippedEnds[u*n+v-1] ..< skippedEnds[u*n+v]]`.
+    private var skippedArena: [Int32] = []
+    private var skippedEnds: [Int32] = []
 
     init(_ map: JourneyMap) {
         let k = map.steps.count
@@ -48,6 +52,25 @@ struct FlowGraph: Sendable {
         }
         cost = c
         length = l
+        var arena: [Int32] = []
+        var ends: [Int32] = []
+        ends.reserveCapacity(n * n)
+        for u in 0..<n {
+            for v in 0..<n {
+                if v > 0 && (c[u * n + v] < FlowGraph.unreachable || (u == v && repeatable[v])) {
+                    for p in passedOver(u, v) where required[p + 1] == 1 { arena.append(Int32(p)) }
+                }
+                ends.append(Int32(arena.count))
+            }
+        }
+        skippedArena = arena
+        skippedEnds = ends
+    }
+
+    /// The required steps the canonical path from `u` to `v` passes over (precomputed).
+    @inline(__always) func skipped(_ u: Int, _ v: Int) -> ArraySlice<Int32> {
+        let i = u * stateCount + v
+        return skippedArena[(i == 0 ? 0 : Int(skippedEnds[i - 1]))..<Int(skippedEnds[i])]
     }
 
     /// Whether there is a path of at least one edge from `u` to `v`.

@@ -35,8 +35,12 @@ public struct JourneyAligner: Sendable {
     /// L: required steps on the cheapest walk from the start to a goal, the goal included.
     public let requiredStepsToFinish: Int
 
+    /// Stage index of each step.
+    let stageOfStep: [Int]
+
     public init(map: JourneyMap) {
         self.map = map
+        stageOfStep = map.steps.map(\.stage)
         flow = FlowGraph(map)
         requiredStepsToFinish = flow.requiredStepsToFinish(goals: map.goals)
     }
@@ -54,35 +58,86 @@ public struct JourneyAligner: Sendable {
         return align(steps, &scratch)
     }
 
-    /// Reusable buffers of `align`.
+    /// Reusable buffers of `align` and `deviations`.
     struct Scratch {
         var remaining: [Int32] = []
+        var taken: [Bool] = []
+        /// Filled by `deviations`: type and step of each deviation, in order.
+        var found: [(type: DeviationType, step: Int32)] = []
     }
 
-    func align(_ steps: [Int32], _ scratch: inout Scratch) -> Alignment {
+    /// Fills `scratch.remaining` with the least cost of aligning events i… from each state and
+    /// returns the optimal total.
+    private func costs(_ steps: [Int32], _ scratch: inout Scratch) -> Int32 {
         let n = steps.count
         let states = flow.stateCount
         let unreachable = FlowGraph.unreachable
         // remaining[i * states + q]: least cost of aligning events i… from state q.
         scratch.remaining.removeAll(keepingCapacity: true)
         scratch.remaining.append(contentsOf: repeatElement(0, count: (n + 1) * states))
+        let flow = self.flow
         scratch.remaining.withUnsafeMutableBufferPointer { r in
             var i = n - 1
             while i >= 0 {
                 let row = i * states, next = (i + 1) * states
                 let s = Int(steps[i])
-                for q in 0..<states {
-                    var best = 1 + r[next + q]  // log move
-                    if s >= 0 {
+                if s < 0 {
+                    for q in 0..<states { r[row + q] = 1 + r[next + q] }
+                } else {
+                    let target = r[next + s + 1]
+                    for q in 0..<states {
+                        var best = 1 + r[next + q]  // log move
                         let m = flow.moveCost(q, s + 1)
-                        if m < unreachable { best = min(best, m + r[next + s + 1]) }
+                        if m < unreachable && m + target < best { best = m + target }
+                        r[row + q] = best
                     }
-                    r[row + q] = best
                 }
                 i -= 1
             }
         }
-        let total = scratch.remaining[0]
+        return scratch.remaining[0]
+    }
+
+    /// The optimal cost of `steps` and, in `scratch.found`, the deviations the canonical
+    /// alignment names (the same as `align(_:).deviations`, without building the moves).
+    func deviations(_ steps: [Int32], _ scratch: inout Scratch) -> Int {
+        let total = costs(steps, &scratch)
+        let states = flow.stateCount
+        let unreachable = FlowGraph.unreachable
+        scratch.found.removeAll(keepingCapacity: true)
+        scratch.taken.removeAll(keepingCapacity: true)
+        scratch.taken.append(contentsOf: repeatElement(false, count: map.steps.count))
+        var state = 0
+        var spent: Int32 = 0
+        var furthestStage = -1
+        for i in 0..<steps.count {
+            let s = Int(steps[i])
+            if s >= 0 {
+                let m = flow.moveCost(state, s + 1)
+                if m < unreachable && spent + m + scratch.remaining[(i + 1) * states + s + 1] == total {
+                    for p in flow.skipped(state, s + 1) { scratch.found.append((.skippedStep, p)) }
+                    spent += m
+                    state = s + 1
+                    scratch.taken[s] = true
+                    furthestStage = max(furthestStage, stageOfStep[s])
+                    continue
+                }
+                let type: DeviationType
+                if stageOfStep[s] < furthestStage { type = .backtracked }
+                else if scratch.taken[s] { type = .repeatedStep }
+                else { type = .unexpectedTouchpoint }
+                scratch.found.append((type, Int32(s)))
+            }
+            spent += 1
+        }
+        return Int(total)
+    }
+
+    func align(_ steps: [Int32], _ scratch: inout Scratch) -> Alignment {
+        let n = steps.count
+        let states = flow.stateCount
+        let unreachable = FlowGraph.unreachable
+        let total = costs(steps, &scratch)
         // Canonical alignment: take an event whenever an optimal alignment still can.
         var moves: [Move] = []
         moves.reserveCapacity(n)
