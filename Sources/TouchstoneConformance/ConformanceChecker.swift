@@ -283,7 +283,6 @@ public struct ConformanceChecker: Sendable {
                 let wait = time &- previousTime
                 if wait > stepWithin[s] { count(DeviationKey(.tooSlow, .step(s))) }
                 accumulator.transition(from: previousStep, to: s, duration: wait, trace: trace)
-                accumulator.stepWaits[s].append(wait)
             }
             if stage != visitStage {
                 if visitStage >= 0 && visitLast &- visitStart > stageWithin[visitStage] { count(DeviationKey(.tooSlow, .stage(visitStage))) }
@@ -460,8 +459,6 @@ struct Accumulator {
     var figures = KeyFigures()
     /// Checked customers of each variant.
     var variantCustomers: [Int]
-    /// Checked customers of each variant by outcome (dropped-out customers add per stage).
-    var fitnessCounts: [Double: Int] = [:]
     /// Per-customer deviations (`too_slow`, `response`, `dropped_out`): occurrences and customers.
     var ownTallies: [DeviationKey: DeviationTally] = [:]
     /// Per `from * stepCount + to`: index into `transitions`, -1 when not taken yet.
@@ -469,7 +466,6 @@ struct Accumulator {
     var transitions: [TransitionTally] = []
     var transitionPairs: [Int] = []
     var transitionLastTrace: [Int32] = []
-    var stepWaits: [[Int64]]
     var stageDropped: [Int]
 
     init(_ checker: ConformanceChecker, variantCount: Int) {
@@ -477,7 +473,6 @@ struct Accumulator {
         stepCount = map.steps.count
         variantCustomers = [Int](repeating: 0, count: variantCount)
         transitionSlot = [Int32](repeating: -1, count: stepCount * stepCount)
-        stepWaits = [[Int64]](repeating: [], count: stepCount)
         stageDropped = [Int](repeating: 0, count: map.stages.count)
     }
 
@@ -500,7 +495,6 @@ struct Accumulator {
                               conformant: Bool, fitness: Double) {
         figures.add(fitness: fitness, conformant: conformant, outcome: outcome, mask: mask)
         variantCustomers[v] += 1
-        fitnessCounts[fitness, default: 0] += 1
         for o in own {
             var tally = ownTallies[o.key] ?? DeviationTally()
             tally.events += o.events
@@ -524,7 +518,6 @@ struct Accumulator {
             return Deviation(key.type, detail)
         }
         summary.figures = figures
-        summary.fitnessCounts = fitnessCounts
         var byKey: [DeviationKey: DeviationTally] = ownTallies
         var stepCustomers = [Int](repeating: 0, count: stepCount)
         var stepEvents = [Int](repeating: 0, count: stepCount)
@@ -534,6 +527,7 @@ struct Accumulator {
         var stageSeen = [Int](repeating: -1, count: map.stages.count)
         for v in 0..<variantCustomers.count where variantCustomers[v] > 0 {
             let c = variantCustomers[v]
+            summary.fitnessCounts[variants.fitness[v], default: 0] += c
             for k in variants.keys(v) {
                 var tally = byKey[k.key] ?? DeviationTally()
                 tally.events += k.events * c
@@ -565,7 +559,6 @@ struct Accumulator {
         for (s, step) in map.steps.enumerated() {
             if stepCustomers[s] > 0 { summary.stepCustomers[step.id] = stepCustomers[s] }
             if stepEvents[s] > 0 { summary.stepEvents[step.id] = stepEvents[s] }
-            if !stepWaits[s].isEmpty { summary.stepWaits[step.id] = stepWaits[s] }
         }
         for (i, stage) in map.stages.enumerated() where stageReached[i] > 0 || stageDropped[i] > 0 {
             var t = StageTally()

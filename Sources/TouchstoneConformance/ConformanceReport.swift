@@ -141,7 +141,7 @@ public struct ConformanceReport: Sendable {
             return a.deviation < b.deviation
         }
         timing = map.steps.map { step in
-            let waits = summary.stepWaits[step.id] ?? []
+            let waits = summary.waits(into: step.id)
             let (median, p90) = stats(waits)
             let over = step.within.map { limit in waits.reduce(0) { $0 + ($1 > limit ? 1 : 0) } } ?? 0
             return StepTiming(step: step.id, stage: map.stages[step.stage].id, events: summary.stepEvents[step.id] ?? 0,

@@ -115,8 +115,20 @@ public struct ConformanceSummary: Sendable, Equatable {
     /// Events mapped to each step (step id).
     public var stepEvents: [String: Int] = [:]
     /// Per step id: time since the previous mapped event for each of its events (µs); the first
-    /// mapped event of a trace has none.
-    public var stepWaits: [String: [Int64]] = [:]
+    /// mapped event of a trace has none. Derived from `transitions` (the durations of the
+    /// transitions into the step), so it costs no memory of its own.
+    public var stepWaits: [String: [Int64]] {
+        var waits: [String: [Int64]] = [:]
+        for (pair, tally) in transitions { waits[pair.to, default: []] += tally.durations }
+        return waits
+    }
+
+    /// `stepWaits` of one step.
+    public func waits(into step: String) -> [Int64] {
+        var waits: [Int64] = []
+        for (pair, tally) in transitions where pair.to == step { waits += tally.durations }
+        return waits
+    }
     /// Per moment-of-truth step id.
     public var moments: [String: MomentTally] = [:]
     /// Key figures per value of the `--by` attribute (the customer's first event's value).
@@ -167,7 +179,6 @@ public struct ConformanceSummary: Sendable, Equatable {
         }
         stepCustomers.merge(other.stepCustomers, uniquingKeysWith: +)
         stepEvents.merge(other.stepEvents, uniquingKeysWith: +)
-        stepWaits.merge(other.stepWaits, uniquingKeysWith: +)
         for (k, v) in other.moments {
             var m = moments[k, default: MomentTally()]
             m.reached += v.reached; m.reachedCompleted += v.reachedCompleted
