@@ -24,6 +24,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "TouchstoneIngest", package: "Touchstone"),
                 .product(name: "TouchstoneDiscovery", package: "Touchstone"),
+                .product(name: "TouchstoneConformance", package: "Touchstone"),
             ],
             path: "Benchmarks/IngestBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -1,5 +1,6 @@
 import Benchmark
 import CLibCSV
+import TouchstoneConformance
 import TouchstoneDiscovery
 import TouchstoneIngest
 #if canImport(Glibc)
@@ -41,6 +42,13 @@ let benchmarks: @Sendable () -> Void = {
         precondition(report.rowsRead == expectedRows)
         let result = discoverForBenchmark(log)
         blackHole(result)
+    }
+
+    Benchmark("ingest + check (b2b journey map)", configuration: configuration) { benchmark in
+        let (log, report) = ingestLog()
+        precondition(report.rowsRead == expectedRows)
+        let summary = checkForBenchmark(log)
+        blackHole(summary)
     }
 }
 
@@ -89,4 +97,32 @@ func discoverForBenchmark(_ log: EventLog) -> DiscoveryResult {
     let transitions = result.graph.edges.reduce(0) { $0 + $1.frequency }
     precondition(transitions == log.events.count - log.traceCount, "transitions \(transitions) != events - traces")
     return result
+}
+
+/// The designed b2b journey map from SampleLogs (the benchmark log is the same scenario).
+let journeyMap: JourneyMap = {
+    let path = getenv("TOUCHSTONE_BENCH_MAP").map { String(cString: $0) } ?? "../SampleLogs/b2b-software-purchase/journey.yaml"
+    guard let file = fopen(path, "rb") else { preconditionFailure("cannot open \(path)") }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, file)
+        if n == 0 { break }
+        bytes += buffer[0..<n]
+    }
+    guard let map = try? JourneyMap(yaml: String(decoding: bytes, as: UTF8.self), file: path) else { preconditionFailure("bad map \(path)") }
+    return map
+}()
+
+/// Conformance of every customer, checked: every customer gets exactly one outcome, and the
+/// transitions counted are at most the events minus the traces.
+func checkForBenchmark(_ log: EventLog) -> ConformanceSummary {
+    let checker = ConformanceChecker(map: journeyMap, touchpoints: log.events.activityNames)
+    guard let summary = try? checker.check(log) else { preconditionFailure("check failed") }
+    let f = summary.figures
+    precondition(f.customers == log.traceCount, "checked \(f.customers) of \(log.traceCount) customers")
+    precondition(f.outcomes.reduce(0, +) == f.customers)
+    precondition(summary.transitions.values.reduce(0) { $0 + $1.count } <= log.events.count - log.traceCount)
+    return summary
 }
