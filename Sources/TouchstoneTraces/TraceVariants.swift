@@ -38,6 +38,12 @@ public struct TraceVariants: Sendable {
         arena[(v.index == 0 ? 0 : ends[v.index - 1])..<ends[v.index]]
     }
 
+    /// The ids of variant `v` as typed ids of the column it was built from (`ActivityID` for
+    /// `init(touchpointsOf:)`).
+    public func sequence<ID: NodeIdentifier>(_ v: VariantID, as _: ID.Type) -> [ID] {
+        sequence(v).map { ID(rawValue: $0) }
+    }
+
     /// Variants by customers descending, ties by first appearance (report order).
     public var byFrequency: [VariantID] {
         (0..<count).sorted { a, b in customers[a] != customers[b] ? customers[a] > customers[b] : a < b }.map(VariantID.init)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TouchstoneConformance
 import TouchstoneIngest
+import TouchstoneTraces
 
 /// The worked example of ../shared/journey-semantics.md: the verdicts it must give.
 @Suite("Worked example")
@@ -53,5 +54,39 @@ struct WorkedExampleTests {
         for o in Outcome.allCases { #expect(summary.figures.outcome(o) == outcomes[o.name], "\(o.name)") }
         let deviations = try #require(expected["deviations"] as? [String: Int])
         for t in DeviationType.allCases { #expect(summary.figures.customers(with: t) == deviations[t.name] ?? 0, "\(t.name)") }
+    }
+}
+
+/// The shared trace layer on the worked example: traces, typed events, variants.
+@Suite("Trace layer")
+struct TraceLayerTests {
+    @Test func tracesAndVariantsOfTheExample() throws {
+        let log = try WorkedExampleTests.exampleLog()
+        let traces = log.traces
+        #expect(traces.count == 9)
+        let h = try #require(traces.first { $0.customerName == "H" })
+        // Equal timestamps keep file order: Demo was written before Home.
+        #expect(h.touchpointNames == ["Sales: Demo", "Website: Home", "Sales: Offer", "Shop: Order"])
+        #expect(h[0].timestamp == h[1].timestamp)
+        #expect(h[0].line < h[1].line)
+        let variants = TraceVariants(touchpointsOf: log)
+        // A and G share no sequence; every customer here has a distinct sequence except none.
+        #expect(variants.count == 9)
+        #expect(variants.customers.reduce(0, +) == 9)
+        for t in traces {
+            let v = variants.variantOfTrace[t.id.index]
+            let representative = traces[variants.representative[v.index]]
+            #expect(representative.touchpointNames == t.touchpointNames)
+            #expect(variants.sequence(v, as: ActivityID.self) == t.map(\.touchpoint))
+        }
+    }
+
+    @Test func equalSequencesShareAVariant() {
+        let log = Fixture.log([("a", "X", 1), ("a", "Y", 2), ("b", "X", 5), ("b", "Y", 9), ("c", "Y", 1)])
+        let variants = TraceVariants(touchpointsOf: log)
+        #expect(variants.count == 2)
+        #expect(variants.customers == [2, 1])
+        #expect(variants.representative.map(\.index) == [0, 2])
+        #expect(variants.byFrequency.map(\.index) == [0, 1])
     }
 }
