@@ -238,7 +238,8 @@ private struct CompiledRegex: @unchecked Sendable {
 
     init(_ pattern: String) throws(PatternError) {
         do { expression = try NSRegularExpression(pattern: pattern) } catch {
-            throw PatternError(message: "\(error.localizedDescription)")
+            // Foundation on Linux says only "The operation could not be completed".
+            throw PatternError(message: "it is not a valid regular expression (ICU syntax; check brackets, parentheses and escapes)")
         }
     }
 
