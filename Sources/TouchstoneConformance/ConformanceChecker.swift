@@ -137,6 +137,7 @@ public struct ConformanceChecker: Sendable {
         var groupIndex: [UInt32: Int] = [:]
         var groups: [KeyFigures] = []
         var own: [(key: DeviationKey, events: Int)] = []
+        var names = DeviationNames()
         table.timestamps.withUnsafeBufferPointer { ts in
             table.activities.withUnsafeBufferPointer { acts in
                 for t in 0..<log.traceCount where included[t] {
@@ -165,13 +166,14 @@ public struct ConformanceChecker: Sendable {
                     summary.firstEvent = min(summary.firstEvent ?? ts[rows.lowerBound], ts[rows.lowerBound])
                     summary.lastEvent = max(summary.lastEvent ?? ts[rows.upperBound - 1], ts[rows.upperBound - 1])
                     if let verdict {
-                        var all = Set(variants.keys(v).map(\.key))
-                        for o in own { all.insert(o.key) }
-                        let deviations = all.map { Deviation($0.type, name(of: $0.subject, table)) }.sorted()
-                        var unique: [Deviation] = []
-                        for d in deviations where unique.last != d { unique.append(d) }
+                        // Variant and own keys are disjoint (different types); names come from a cache.
+                        var deviations: [Deviation] = []
+                        deviations.reserveCapacity(variants.keys(v).count + own.count)
+                        for k in variants.keys(v) { deviations.append(names.deviation(k.key, self, table)) }
+                        for o in own { deviations.append(names.deviation(o.key, self, table)) }
+                        deviations.sort()
                         verdict(CustomerVerdict(trace: TraceID(t), customer: table.caseName(log.traceCases[t]), fitness: fitness,
-                                                conformant: conformant, outcome: outcome, deviations: unique))
+                                                conformant: conformant, outcome: outcome, deviations: deviations))
                     }
                 }
             }
@@ -319,6 +321,17 @@ public struct ConformanceChecker: Sendable {
         let last = Int(variants.lastMappedStep[v])
         count(last >= 0 ? DeviationKey(.droppedOut, .step(last)) : DeviationKey(.droppedOut, .none))
         return .droppedOut
+    }
+}
+
+/// Names of deviation keys, resolved once each.
+struct DeviationNames {
+    private var cache: [DeviationKey: Deviation] = [:]
+    mutating func deviation(_ key: DeviationKey, _ checker: ConformanceChecker, _ table: EventTable) -> Deviation {
+        if let known = cache[key] { return known }
+        let d = Deviation(key.type, checker.name(of: key.subject, table))
+        cache[key] = d
+        return d
     }
 }
 

@@ -52,7 +52,7 @@ public struct Deviation: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// By type (report order), then detail bytewise.
     public static func < (a: Self, b: Self) -> Bool {
-        a.type != b.type ? a.type < b.type : Array(a.detail.utf8).lexicographicallyPrecedes(Array(b.detail.utf8))
+        a.type != b.type ? a.type < b.type : a.detail.utf8.lexicographicallyPrecedes(b.detail.utf8)
     }
 }
 

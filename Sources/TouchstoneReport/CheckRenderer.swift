@@ -47,11 +47,22 @@ public struct CheckRenderer: Sendable {
     /// One per-customer CSV row (with its newline): deviations as `type:detail` joined by `;`,
     /// a `;` inside a detail written as `,`; text fields formula-safe and quoted when needed.
     public static func perCustomerRow(_ v: CustomerVerdict) -> String {
-        let deviations = v.deviations.map { d in
-            d.type.name + ":" + String(d.detail.map { $0 == ";" ? "," : $0 })
-        }.joined(separator: ";")
-        return [CSVField.text(v.customer), String(v.fitness), v.conformant ? "true" : "false", v.outcome.name,
-                CSVField.text(deviations)].joined(separator: ",") + "\n"
+        var deviations = ""
+        for (i, d) in v.deviations.enumerated() {
+            if i > 0 { deviations += ";" }
+            deviations += d.type.name
+            deviations += ":"
+            deviations += d.detail.utf8.contains(UInt8(ascii: ";")) ? String(d.detail.map { $0 == ";" ? "," : $0 }) : d.detail
+        }
+        var row = CSVField.text(v.customer)
+        row += ","
+        row += String(v.fitness)
+        row += v.conformant ? ",true," : ",false,"
+        row += v.outcome.name
+        row += ","
+        row += CSVField.text(deviations)
+        row += "\n"
+        return row
     }
 
     // MARK: JSON

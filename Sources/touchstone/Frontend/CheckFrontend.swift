@@ -47,7 +47,7 @@ enum CheckFrontend {
         try out.write(text)
         try out.close()
         if let path = request.perCustomer {
-            rows.sort { $0.key.lexicographicallyPrecedes($1.key) }
+            rows.sort { bytewiseLess($0.key, $1.key) }
             let file = try OutputFile(path: path)
             try file.write(CheckRenderer.perCustomerHeader + "\n")
             for row in rows { try file.write(row.line) }
@@ -82,4 +82,16 @@ enum CheckFrontend {
         for (k, v) in figures { if let n = v as? NSNumber { result[k] = n.doubleValue } }
         return result
     }
+}
+
+/// Bytewise order of two byte strings (a prefix sorts first), by `memcmp`.
+func bytewiseLess(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    let n = min(a.count, b.count)
+    let c: Int32 = a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+            guard n > 0, let x = pa.baseAddress, let y = pb.baseAddress else { return 0 }
+            return memcmp(x, y, n)
+        }
+    }
+    return c != 0 ? c < 0 : a.count < b.count
 }
