@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(
             name: "TouchstoneCLITests",
             dependencies: ["TouchstoneIngest"],
-            exclude: ["Golden"]
+            exclude: ["Golden", "record-golden.sh"]
         ),
     ]
 )

@@ -78,7 +78,7 @@ extension JourneyMap {
 
     /// `text` as a YAML double-quoted scalar: `"` and `\` escaped, control characters, line
     /// and paragraph separators, the byte-order mark and other non-printable characters as
-    /// `\uXXXX` escapes (YAML 1.1 and 1.2 read them the same way).
+    /// `\u` escapes with four hex digits (YAML 1.1 and 1.2 read them the same way).
     public static func yamlQuoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {

@@ -208,14 +208,20 @@ struct DiscoverCommandTests {
             let r = try CLI.run(["discover", "--format", format, "--variants", "10", log])
             #expect(r.status == 0)
             let golden = CLI.packageRoot.appendingPathComponent("Tests/TouchstoneCLITests/Golden/\(name).discover.\(format)")
-            if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {
-                try FileManager.default.createDirectory(at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(r.stdout.utf8).write(to: golden)
-            } else {
-                let expected = try String(contentsOf: golden, encoding: .utf8)
-                #expect(r.stdout == expected, "\(name) \(format) differs from its golden file; RECORD_SNAPSHOTS=1 re-records")
-            }
+            let expected = try String(contentsOf: golden, encoding: .utf8)
+            #expect(r.stdout == expected, "\(name) \(format) differs from its golden file; Tests/TouchstoneCLITests/record-golden.sh re-records on purpose")
         }
+    }
+
+    @Test(arguments: ["b2b-software-purchase", "retail-bank-onboarding", "support-eu"])
+    func goldenCheckOutputsForSampleLogs(name: String) throws {
+        let sample = CLI.packageRoot.appendingPathComponent("SampleLogs/\(name)")
+        let r = try CLI.run(["check", sample.appendingPathComponent("\(name).csv").path, "--map",
+                             sample.appendingPathComponent("journey.yaml").path, "--format", "json"])
+        #expect(r.status == 0)
+        let golden = CLI.packageRoot.appendingPathComponent("Tests/TouchstoneCLITests/Golden/\(name).check.json")
+        let expected = try String(contentsOf: golden, encoding: .utf8)
+        #expect(r.stdout == expected, "\(name) check differs from its golden file; Tests/TouchstoneCLITests/record-golden.sh re-records on purpose")
     }
 
     @Test func formatsAndEscaping() throws {

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Re-records the golden outputs of the CLI tests from the current build, on purpose only:
+# review `git diff Tests/TouchstoneCLITests/Golden` before committing what it writes.
+# Usage (from the repository root): Tests/TouchstoneCLITests/record-golden.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+swift build >&2
+B=.build/debug/touchstone
+G=Tests/TouchstoneCLITests/Golden
+mkdir -p "$G"
+for name in b2b-software-purchase retail-bank-onboarding support-eu; do
+  log=SampleLogs/$name/$name.csv
+  for format in csv json; do
+    "$B" discover --format "$format" --variants 10 "$log" > "$G/$name.discover.$format" 2>/dev/null
+  done
+  "$B" check "$log" --map "SampleLogs/$name/journey.yaml" --format json > "$G/$name.check.json" 2>/dev/null
+done
+echo "recorded into $G; review with: git diff $G" >&2
