@@ -4,8 +4,9 @@ import Glibc
 
 /// Writes results to standard output or to `--output FILE`; a closed pipe ends quietly.
 ///
-/// A file is written to a temporary file beside it and renamed into place by `close()`, so a
-/// reader never sees half a result and a failed run leaves the previous file intact.
+/// A regular file is written to a temporary file beside it and renamed into place by `close()`,
+/// so a reader never sees half a result and a failed run leaves the previous file intact.
+/// Special files (`/dev/null`, pipes, terminals) are written directly.
 struct OutputFile {
     private let stream: UnsafeMutablePointer<FILE>
     private let path: String?
@@ -14,6 +15,17 @@ struct OutputFile {
     init(path: String?) throws(FrontendError) {
         self.path = path
         if let path, path != "-" {
+            // Special files (/dev/null, pipes, terminals) are written directly: renaming over
+            // them would replace the device or fifo with a regular file.
+            var info = stat()
+            if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+                guard let f = fopen(path, "wb") else {
+                    throw FrontendError(message: "\(path): cannot open for writing: " + String(cString: strerror(errno)))
+                }
+                temporaryPath = nil
+                stream = f
+                return
+            }
             let temporary = path + ".touchstone-\(getpid()).tmp"
             guard let f = fopen(temporary, "wb") else {
                 throw FrontendError(message: "\(path): cannot open for writing: " + String(cString: strerror(errno)))
@@ -42,7 +54,11 @@ struct OutputFile {
 
     func close() throws(FrontendError) {
         if fflush(stream) != 0 { try failed() }
-        guard let path, let temporaryPath else { return }
+        guard let path, path != "-" else { return }
+        guard let temporaryPath else {
+            if fclose(stream) != 0 { try failed() }
+            return
+        }
         if fclose(stream) != 0 { try failed() }
         if rename(temporaryPath, path) != 0 {
             let reason = String(cString: strerror(errno))
