@@ -154,4 +154,23 @@ struct CheckCommandTests {
         #expect(values.map { $0["value"] as? String } == ["buyer", "user"])
         #expect(values.map { $0["customers"] as? Int } == [2, 1])
     }
+
+    @Test func outputsAreRenamedIntoPlaceAndSpecialFilesWrittenDirectly() throws {
+        let dir = try CLI.temporaryDirectory()
+        let out = dir.appendingPathComponent("report.txt")
+        try "yesterday\n".write(to: out, atomically: true, encoding: .utf8)
+        // A run that fails before completing leaves yesterday's file as it was.
+        let bad = dir.appendingPathComponent("bad.yaml")
+        try "journey: x\n".write(to: bad, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["check", Self.log, "--map", bad.path, "-o", out.path]).status == 2)
+        #expect(try String(contentsOf: out, encoding: .utf8) == "yesterday\n")
+        // A completed run replaces it, and leaves no temporary file behind.
+        #expect(try CLI.run(["check", Self.log, "--map", Self.map, "-o", out.path]).status == 0)
+        #expect(try String(contentsOf: out, encoding: .utf8).hasPrefix("Conformance of Example purchase"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["bad.yaml", "report.txt"])
+        // /dev/null stays a character device.
+        #expect(try CLI.run(["check", Self.log, "--map", Self.map, "-o", "/dev/null", "--per-customer", "/dev/null"]).status == 0)
+        let type = try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType
+        #expect(type == .typeCharacterSpecial)
+    }
 }
