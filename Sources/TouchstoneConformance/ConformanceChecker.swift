@@ -112,12 +112,18 @@ public struct ConformanceChecker: Sendable {
         let asOf = options.asOf ?? table.timestamps.max() ?? 0
         var summary = ConformanceSummary(asOf: asOf, inProgressWindow: options.inProgressWindow)
         // Segment: every condition needs an event with the value.
-        var conditions: [(column: Int, value: UInt32?)] = []
+        var conditions: [SegmentColumn] = []
         for c in map.segment {
-            guard let column = table.attributeNames.firstIndex(of: c.attribute) else {
-                throw .attributeMissing(c.attribute, available: table.attributeNames)
+            switch c.attribute {
+            case "touchpoint": conditions.append(.touchpoint(table.activityNames.lookup(c.value)))
+            case "stage" where table.hasStages: conditions.append(.stage(table.stageNames.lookup(c.value)))
+            case "channel" where table.hasChannels: conditions.append(.channel(table.channelNames.lookup(c.value)))
+            default:
+                guard let column = table.attributeNames.firstIndex(of: c.attribute) else {
+                    throw .attributeMissing(c.attribute, available: table.attributeNames)
+                }
+                conditions.append(.attribute(column, table.attributeValueNames[column].lookup(c.value)))
             }
-            conditions.append((column, table.attributeValueNames[column].lookup(c.value)))
         }
         var groupColumn: Int?
         if let g = options.groupBy {
@@ -166,7 +172,8 @@ public struct ConformanceChecker: Sendable {
                     summary.firstEvent = min(summary.firstEvent ?? ts[rows.lowerBound], ts[rows.lowerBound])
                     summary.lastEvent = max(summary.lastEvent ?? ts[rows.upperBound - 1], ts[rows.upperBound - 1])
                     if let verdict {
-                        // Variant and own keys are disjoint (different types); names come from a cache.
+                        // Variant and own keys are disjoint (own: too_slow, rule_violated:response,
+                        // dropped_out); names come from a cache.
                         var deviations: [Deviation] = []
                         deviations.reserveCapacity(variants.keys(v).count + own.count)
                         for k in variants.keys(v) { deviations.append(names.deviation(k.key, self, table)) }
@@ -198,68 +205,117 @@ public struct ConformanceChecker: Sendable {
         }
     }
 
-    private func inSegment(_ table: EventTable, _ rows: Range<Int>, _ conditions: [(column: Int, value: UInt32?)]) -> Bool {
-        for (column, value) in conditions {
+    /// Segment names that refer to the mapped roles rather than to attribute columns.
+    public static let roleNames: Set<String> = ["touchpoint", "stage", "channel"]
+
+    /// A segment condition resolved against the log: the column and the value's id (nil when
+    /// no event has the value, so no customer qualifies).
+    private enum SegmentColumn {
+        case touchpoint(UInt32?), stage(UInt32?), channel(UInt32?), attribute(Int, UInt32?)
+    }
+
+    private func inSegment(_ table: EventTable, _ rows: Range<Int>, _ conditions: [SegmentColumn]) -> Bool {
+        func any<ID: NodeIdentifier>(_ column: [ID], _ value: UInt32?) -> Bool {
             guard let value else { return false }
-            let values = table.attributes[column]
-            var found = false
-            for r in rows where values[r].rawValue == value { found = true; break }
+            for r in rows where column[r].rawValue == value { return true }
+            return false
+        }
+        for c in conditions {
+            let found: Bool
+            switch c {
+            case .touchpoint(let v): found = any(table.activities, v)
+            case .stage(let v): found = any(table.stages, v)
+            case .channel(let v): found = any(table.channels, v)
+            case .attribute(let column, let v): found = any(table.attributes[column], v)
+            }
             if !found { return false }
         }
         return true
     }
 
-    /// Reusable buffers of `variantVerdict`.
+    /// Reusable buffers of `variantVerdict`; counters are reset through their touched lists,
+    /// so a variant costs O(its events), however many touchpoints or steps there are.
     struct VariantScratch {
         var steps: [Int32] = []
         var stepCounts: [Int32] = []
         var reached: [Int32] = []
+        /// Per touchpoint id: unmapped events of it; `unmappedTouched` lists the non-zero ones.
+        var unmappedCounts: [Int32] = []
+        var unmappedTouched: [Int32] = []
+        /// Per alignment deviation type (skipped … repeated) × step: occurrences.
+        var alignmentCounts: [Int32] = []
+        var alignmentTouched: [Int32] = []
         var keys: [(key: DeviationKey, events: Int)] = []
         var aligner = JourneyAligner.Scratch()
     }
 
-    /// Everything that depends only on the touchpoint sequence of the trace at `rows`.
+    /// Everything that depends only on the touchpoint sequence of the trace at `rows`; the
+    /// distinct deviation keys with their occurrences end up in `scratch.keys`.
     func variantVerdict(_ acts: UnsafeBufferPointer<ActivityID>, _ rows: Range<Int>, _ scratch: inout VariantScratch)
         -> (cost: Int, events: Int, goal: Bool, last: Int32) {
+        let stepCount = map.steps.count
+        if scratch.stepCounts.count != stepCount {
+            scratch.stepCounts = [Int32](repeating: 0, count: stepCount)
+            scratch.alignmentCounts = [Int32](repeating: 0, count: 4 * stepCount)
+        }
+        if scratch.unmappedCounts.count != stepOfTouchpoint.count {
+            scratch.unmappedCounts = [Int32](repeating: 0, count: stepOfTouchpoint.count)
+        }
         scratch.steps.removeAll(keepingCapacity: true)
         scratch.keys.removeAll(keepingCapacity: true)
         for s in scratch.reached { scratch.stepCounts[Int(s)] = 0 }
         scratch.reached.removeAll(keepingCapacity: true)
-        if scratch.stepCounts.count != map.steps.count { scratch.stepCounts = [Int32](repeating: 0, count: map.steps.count) }
-        func count(_ key: DeviationKey, _ n: Int = 1) {
-            if let i = scratch.keys.firstIndex(where: { $0.key == key }) { scratch.keys[i].events += n } else { scratch.keys.append((key, n)) }
-        }
         var goal = false
         var last: Int32 = -1
+        var never = 0
         for r in rows {
             let a = acts[r].index
             let s = stepOfTouchpoint[a]
             if s == ignoredTouchpoint { continue }
             scratch.steps.append(s)
-            if neverMatches[a] { count(DeviationKey(.ruleViolated, .rule("never"))) }
+            if neverMatches[a] { never += 1 }
             if s >= 0 {
                 if scratch.stepCounts[Int(s)] == 0 { scratch.reached.append(s) }
                 scratch.stepCounts[Int(s)] += 1
                 if map.steps[Int(s)].isGoal { goal = true }
                 last = s
             } else {
-                count(DeviationKey(.unmappedTouchpoint, .touchpoint(UInt32(a))))
+                if scratch.unmappedCounts[a] == 0 { scratch.unmappedTouched.append(Int32(a)) }
+                scratch.unmappedCounts[a] += 1
             }
         }
+        for a in scratch.unmappedTouched {
+            scratch.keys.append((DeviationKey(.unmappedTouchpoint, .touchpoint(UInt32(a))), Int(scratch.unmappedCounts[Int(a)])))
+            scratch.unmappedCounts[Int(a)] = 0
+        }
+        scratch.unmappedTouched.removeAll(keepingCapacity: true)
         let cost = aligner.deviations(scratch.steps, &scratch.aligner)
-        for d in scratch.aligner.found { count(DeviationKey(d.type, .step(Int(d.step)))) }
+        for d in scratch.aligner.found {
+            // skipped_step … repeated_step are the first four types.
+            let slot = d.type.rawValue * stepCount + Int(d.step)
+            if scratch.alignmentCounts[slot] == 0 { scratch.alignmentTouched.append(Int32(slot)) }
+            scratch.alignmentCounts[slot] += 1
+        }
+        for slot in scratch.alignmentTouched {
+            let type = DeviationType(rawValue: Int(slot) / stepCount) ?? .skippedStep
+            scratch.keys.append((DeviationKey(type, .step(Int(slot) % stepCount)), Int(scratch.alignmentCounts[Int(slot)])))
+            scratch.alignmentCounts[Int(slot)] = 0
+        }
+        scratch.alignmentTouched.removeAll(keepingCapacity: true)
+        if never > 0 { scratch.keys.append((DeviationKey(.ruleViolated, .rule("never")), never)) }
+        var precedence = 0
         for (first, then) in precedences {
             var seenFirst = false
-            var broken = 0
             for s in scratch.steps {
-                if s == then && !seenFirst { broken += 1 }
+                if s == then && !seenFirst { precedence += 1 }
                 if s == first { seenFirst = true }
             }
-            if broken > 0 { count(DeviationKey(.ruleViolated, .rule("precedence")), broken) }
         }
-        for (step, times) in atMosts where Int(scratch.stepCounts[step]) > times {
-            count(DeviationKey(.ruleViolated, .rule("at_most")))
-        }
+        if precedence > 0 { scratch.keys.append((DeviationKey(.ruleViolated, .rule("precedence")), precedence)) }
+        // at_most: the events beyond the limit.
+        var beyond = 0
+        for (step, times) in atMosts where Int(scratch.stepCounts[step]) > times { beyond += Int(scratch.stepCounts[step]) - times }
+        if beyond > 0 { scratch.keys.append((DeviationKey(.ruleViolated, .rule("at_most")), beyond)) }
         return (cost, scratch.steps.count, goal, last)
     }
 

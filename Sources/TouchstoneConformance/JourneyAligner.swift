@@ -60,49 +60,59 @@ public struct JourneyAligner: Sendable {
 
     /// Reusable buffers of `align` and `deviations`.
     struct Scratch {
-        var remaining: [Int32] = []
+        /// Two rows of the backward table: least cost of aligning the remaining events from each state.
+        var row: [Int32] = []
+        var next: [Int32] = []
+        /// Per event i with step s: the least cost of aligning events i+1… from state s+1 (what
+        /// the left-to-right pass needs to know whether taking event i stays optimal).
+        var after: [Int32] = []
         var taken: [Bool] = []
         /// Filled by `deviations`: type and step of each deviation, in order.
         var found: [(type: DeviationType, step: Int32)] = []
     }
 
-    /// Fills `scratch.remaining` with the least cost of aligning events i… from each state and
-    /// returns the optimal total.
+    /// The backward pass: returns the optimal total and fills `scratch.after`. Memory O(events
+    /// + states): two rows of the events × states table and one number per event.
     private func costs(_ steps: [Int32], _ scratch: inout Scratch) -> Int32 {
         let n = steps.count
         let states = flow.stateCount
         let unreachable = FlowGraph.unreachable
-        // remaining[i * states + q]: least cost of aligning events i… from state q.
-        scratch.remaining.removeAll(keepingCapacity: true)
-        scratch.remaining.append(contentsOf: repeatElement(0, count: (n + 1) * states))
+        scratch.next.removeAll(keepingCapacity: true)
+        scratch.next.append(contentsOf: repeatElement(0, count: states))
+        scratch.row.removeAll(keepingCapacity: true)
+        scratch.row.append(contentsOf: repeatElement(0, count: states))
+        scratch.after.removeAll(keepingCapacity: true)
+        scratch.after.append(contentsOf: repeatElement(0, count: n))
         let flow = self.flow
-        scratch.remaining.withUnsafeMutableBufferPointer { r in
-            var i = n - 1
-            while i >= 0 {
-                let row = i * states, next = (i + 1) * states
-                let s = Int(steps[i])
-                if s < 0 {
-                    for q in 0..<states { r[row + q] = 1 + r[next + q] }
-                } else {
-                    let target = r[next + s + 1]
-                    for q in 0..<states {
-                        var best = 1 + r[next + q]  // log move
-                        let m = flow.moveCost(q, s + 1)
-                        if m < unreachable && m + target < best { best = m + target }
-                        r[row + q] = best
+        var i = n - 1
+        while i >= 0 {
+            let s = Int(steps[i])
+            scratch.row.withUnsafeMutableBufferPointer { row in
+                scratch.next.withUnsafeBufferPointer { next in
+                    if s < 0 {
+                        for q in 0..<states { row[q] = 1 + next[q] }
+                    } else {
+                        let target = next[s + 1]
+                        scratch.after[i] = target
+                        for q in 0..<states {
+                            var best = 1 + next[q]  // log move
+                            let m = flow.moveCost(q, s + 1)
+                            if m < unreachable && m + target < best { best = m + target }
+                            row[q] = best
+                        }
                     }
                 }
-                i -= 1
             }
+            swap(&scratch.row, &scratch.next)
+            i -= 1
         }
-        return scratch.remaining[0]
+        return scratch.next[0]
     }
 
     /// The optimal cost of `steps` and, in `scratch.found`, the deviations the canonical
     /// alignment names (the same as `align(_:).deviations`, without building the moves).
     func deviations(_ steps: [Int32], _ scratch: inout Scratch) -> Int {
         let total = costs(steps, &scratch)
-        let states = flow.stateCount
         let unreachable = FlowGraph.unreachable
         scratch.found.removeAll(keepingCapacity: true)
         scratch.taken.removeAll(keepingCapacity: true)
@@ -114,7 +124,7 @@ public struct JourneyAligner: Sendable {
             let s = Int(steps[i])
             if s >= 0 {
                 let m = flow.moveCost(state, s + 1)
-                if m < unreachable && spent + m + scratch.remaining[(i + 1) * states + s + 1] == total {
+                if m < unreachable && spent + m + scratch.after[i] == total {
                     for p in flow.skipped(state, s + 1) { scratch.found.append((.skippedStep, p)) }
                     spent += m
                     state = s + 1
@@ -135,7 +145,6 @@ public struct JourneyAligner: Sendable {
 
     func align(_ steps: [Int32], _ scratch: inout Scratch) -> Alignment {
         let n = steps.count
-        let states = flow.stateCount
         let unreachable = FlowGraph.unreachable
         let total = costs(steps, &scratch)
         // Canonical alignment: take an event whenever an optimal alignment still can.
@@ -150,7 +159,7 @@ public struct JourneyAligner: Sendable {
             let s = Int(steps[i])
             if s >= 0 {
                 let m = flow.moveCost(state, s + 1)
-                if m < unreachable && spent + m + scratch.remaining[(i + 1) * states + s + 1] == total {
+                if m < unreachable && spent + m + scratch.after[i] == total {
                     let over = flow.passedOver(state, s + 1)
                     for p in over where map.steps[p].isRequired { deviations.append((.skippedStep, p)) }
                     moves.append(.synchronous(step: s, passedOver: over))

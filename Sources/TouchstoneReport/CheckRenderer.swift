@@ -81,7 +81,8 @@ public struct CheckRenderer: Sendable {
         w.field("version", r.map.version)
         w.field("owner", r.map.owner)
         w.endObject()
-        w.field("as_of", formatTimestamp(s.asOf))
+        // An empty log without --as-of has no end.
+        w.field("as_of", s.asOf == 0 && s.lastEvent == nil ? nil : formatTimestamp(s.asOf))
         w.key("in_progress_window_s"); seconds(Double(s.inProgressWindow))
         w.field("first_event", s.firstEvent.map(formatTimestamp))
         w.field("last_event", s.lastEvent.map(formatTimestamp))
@@ -253,6 +254,7 @@ public struct CheckRenderer: Sendable {
         func pct(_ v: Double) -> String { DecimalFormat.percent(v) }
         func fixed(_ v: Double?) -> String {
             guard let v, v.isFinite else { return "-" }
+            guard abs(v) < 1e12 else { return String(v) }
             let thousandths = Int64((v * 1000).rounded(.toNearestOrAwayFromZero))
             let frac = String(abs(thousandths % 1000))
             return "\(thousandths / 1000).\(String(repeating: "0", count: 3 - frac.count))\(frac)"
@@ -379,7 +381,7 @@ public struct CheckRenderer: Sendable {
             ])
             for c in b.changes {
                 let isCount = c.figure == "customers"
-                let show: (Double) -> String = isCount ? { String(Int($0)) } : { fixed($0) }
+                let show: (Double) -> String = isCount ? { abs($0) < 1e15 ? String(Int64($0)) : String($0) } : { fixed($0) }
                 changes.add([c.figure, show(c.previous), show(c.current), (c.delta >= 0 ? "+" : "") + show(c.delta), c.isRegression ? "regression" : ""])
             }
             lines += changes.render(width: width)

@@ -65,10 +65,10 @@ public enum DurationText {
             return "\(micros / size)\(name)"
         }
         if micros == 0 { return "0s" }
-        var fraction = String(abs(micros) % 1_000_000)
+        var fraction = String(micros.magnitude % 1_000_000)
         fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
         while fraction.last == "0" { fraction.removeLast() }
-        return "\(micros < 0 ? "-" : "")\(abs(micros) / 1_000_000).\(fraction)s"
+        return "\(micros < 0 ? "-" : "")\(micros.magnitude / 1_000_000).\(fraction)s"
     }
 }
 

@@ -8,3 +8,4 @@ public protocol NodeIdentifier: Sendable {
 extension ActivityID: NodeIdentifier {}
 extension StageID: NodeIdentifier {}
 extension ChannelID: NodeIdentifier {}
+extension AttributeValueID: NodeIdentifier {}

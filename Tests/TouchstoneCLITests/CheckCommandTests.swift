@@ -144,6 +144,13 @@ struct CheckCommandTests {
         let json = try #require(CLI.json(r.stdout))
         #expect(json["customers"] as? Int == 2)  // a and c
         #expect(json["conformant_customers"] as? Int == 1)  // c skipped web
+        // A segment on a mapped role (touchpoint, stage, channel) needs no column of that name.
+        let byRole = dir.appendingPathComponent("role.yaml")
+        try String(contentsOf: map, encoding: .utf8).replacingOccurrences(of: "{persona: buyer}", with: "{touchpoint: Web}")
+            .write(to: byRole, atomically: true, encoding: .utf8)
+        let role = try CLI.run(["check", log.path, "--map", byRole.path, "--format", "json"])
+        #expect(role.status == 0, "\(role.stderr)")
+        #expect(CLI.json(role.stdout)?["customers"] as? Int == 2)  // a and b
         let plain = dir.appendingPathComponent("plain.yaml")
         try String(contentsOf: map, encoding: .utf8).replacingOccurrences(of: "segment: {where: {persona: buyer}}\n", with: "")
             .write(to: plain, atomically: true, encoding: .utf8)
@@ -172,5 +179,27 @@ struct CheckCommandTests {
         #expect(try CLI.run(["check", Self.log, "--map", Self.map, "-o", "/dev/null", "--per-customer", "/dev/null"]).status == 0)
         let type = try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType
         #expect(type == .typeCharacterSpecial)
+    }
+
+    @Test func baselineValuesAreChecked() throws {
+        let dir = try CLI.temporaryDirectory()
+        for figures in [#"{"key_figures":{"conformance":1e300}}"#, #"{"key_figures":{"customers":1e300}}"#, #"{"key_figures":{"fitness":-1}}"#, "[]"] {
+            let base = dir.appendingPathComponent("base.json")
+            try figures.write(to: base, atomically: true, encoding: .utf8)
+            let r = try CLI.run(["check", Self.log, "--map", Self.map, "--baseline", base.path])
+            #expect(r.status == 2, "\(figures): \(r.stderr)")
+            #expect(r.stderr.contains("base.json"))
+        }
+    }
+
+    @Test func emptyLogHasNoEnd() throws {
+        let dir = try CLI.temporaryDirectory()
+        let log = dir.appendingPathComponent("empty.csv")
+        try "customer_id,touchpoint,timestamp\n".write(to: log, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["check", log.path, "--map", Self.map, "--format", "json"])
+        #expect(r.status == 0)
+        let json = try #require(CLI.json(r.stdout))
+        #expect(json["as_of"] is NSNull)
+        #expect(json["customers"] as? Int == 0)
     }
 }

@@ -282,6 +282,25 @@ struct HandComputedCheckTests {
         let map = Self.linear(rules: [.atMost(step: 0, times: 2, location: Self.loc)])
         Self.expectVerdict(try Self.one(map, ["A", "A", "C", "D", "E"]), 1, 1, true, .completed, [])
         Self.expectVerdict(try Self.one(map, ["A", "A", "A", "C", "D", "E"]), 1, 1, false, .completed, ["rule_violated:at_most"])
+        // Occurrences count the events beyond the limit: 4 a's over a limit of 2 are 2, for one customer.
+        let log = Fixture.log(["A", "A", "A", "A", "C", "D", "E"].enumerated().map { ("x", $1, Int64($0) * Self.day) })
+        let summary = try ConformanceChecker(map: map, touchpoints: log.events.activityNames).check(log)
+        #expect(summary.deviationsByStep[Deviation(.ruleViolated, "at_most")] == DeviationTally(events: 2, customers: 1))
+    }
+
+    @Test func manyDistinctUnmappedTouchpointsStayLinear() throws {
+        // One customer with 20,000 distinct unmapped touchpoints (a bot crawling URLs): each is
+        // counted once, and the check takes well under a second.
+        let map = Self.linear()
+        let rows = (0..<20_000).map { ("bot", "URL \($0)", Int64($0)) }
+        let log = Fixture.log(rows)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let summary = try ConformanceChecker(map: map, touchpoints: log.events.activityNames).check(log)
+        #expect(clock.now - start < .seconds(2))
+        #expect(summary.figures.customers(with: .unmappedTouchpoint) == 1)
+        #expect(summary.deviationsByStep.filter { $0.key.type == .unmappedTouchpoint }.count == 20_000)
+        #expect(summary.deviationsByStep[Deviation(.unmappedTouchpoint, "URL 19999")] == DeviationTally(events: 1, customers: 1))
     }
 
     // MARK: Outcomes

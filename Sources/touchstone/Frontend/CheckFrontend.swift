@@ -22,7 +22,7 @@ enum CheckFrontend {
         let map = try MapLoader.load(path: request.mapPath)
         var ingest = ingest
         // Attributes the map's segment and --by need are mapped without an --attribute flag.
-        var wanted = map.segment.map(\.attribute)
+        var wanted = map.segment.map(\.attribute).filter { !ConformanceChecker.roleNames.contains($0) }
         if let by = request.options.groupBy { wanted.append(by) }
         for name in wanted where !ingest.attributeColumns.contains(ColumnReference.name(name)) {
             ingest.reading.attributeColumns.append(.name(name))
@@ -79,7 +79,16 @@ enum CheckFrontend {
             throw FrontendError(message: "\(path): not a `touchstone check --format json` output (no key_figures object)")
         }
         var result: [String: Double] = [:]
-        for (k, v) in figures { if let n = v as? NSNumber { result[k] = n.doubleValue } }
+        for (k, v) in figures {
+            guard let n = v as? NSNumber else { continue }
+            let value = n.doubleValue
+            // Shares are 0…1; customers a whole count. Anything else is not our output.
+            let valid = k == "customers" ? (value >= 0 && value <= 9.0e15 && value.rounded() == value) : (value >= 0 && value <= 1)
+            guard value.isFinite, valid else {
+                throw FrontendError(message: "\(path): key_figures.\(k) is \(value), not a figure `check` writes")
+            }
+            result[k] = value
+        }
         return result
     }
 }
