@@ -60,6 +60,7 @@ struct DiscoverCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputPlan.verify(inputs: ingest.inputs, outputs: [("--output", output), ("--rejects", ingest.rejects)])
         var filter = LogFilter()
         filter.since = try since.map { try TimeArgument.parse($0, zone: ingest.timezone, flag: "--since") }
         filter.until = try until.map { try TimeArgument.parse($0, zone: ingest.timezone, flag: "--until") }

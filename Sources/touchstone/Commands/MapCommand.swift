@@ -43,6 +43,7 @@ struct MapValidateCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputPlan.verify(inputs: logs, outputs: [("--rejects", reading.rejects)])
         let journey = try MapLoader.load(path: map)
         var text = MapRenderer.summary(journey)
         if !logs.isEmpty {
@@ -74,6 +75,7 @@ struct MapDraftCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
+        try OutputPlan.verify(inputs: ingest.inputs, outputs: [("--output", output), ("--rejects", ingest.rejects)])
         let loaded = try LogLoader.load(ingest)
         let draft = JourneyMap.draft(from: loaded.log, name: name)
         let out = try OutputFile(path: output)

@@ -19,6 +19,7 @@ struct StatsCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
+        try OutputPlan.verify(inputs: ingest.inputs, outputs: [("--output", output), ("--rejects", ingest.rejects)])
         let loaded = try LogLoader.load(ingest)
         let stats = LogStatistics(loaded.log)
         let text: String

@@ -34,7 +34,18 @@ struct Touchstone: ParsableCommand {
         do {
             var command = command
             try command.run()
-        } catch let error as IngestError {
+        } catch let error as ExitCode where error.rawValue == ExitStatus.thresholdFailed {
+            Glibc.exit(error.rawValue)  // outputs were written before the thresholds failed
+        } catch {
+            TemporaryFiles.shared.removeAll()
+            fail(error)
+        }
+        Glibc.exit(0)
+    }
+
+    /// Prints `error` and exits with its documented code.
+    private static func fail(_ error: any Error) -> Never {
+        do { throw error } catch let error as IngestError {
             Diagnostics.printError(error)
             Glibc.exit(ExitStatus.usageOrInputError)
         } catch let error as FrontendError {
@@ -50,6 +61,5 @@ struct Touchstone: ParsableCommand {
             Diagnostics.printUsageError(fullMessage(for: error))
             Glibc.exit(ExitStatus.usageOrInputError)
         }
-        Glibc.exit(0)
     }
 }

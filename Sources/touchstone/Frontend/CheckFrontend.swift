@@ -19,6 +19,8 @@ struct CheckRequest {
 /// Orchestrates a check: map, log, checker, renderers, thresholds. No loop over data here.
 enum CheckFrontend {
     static func run(_ request: CheckRequest, ingest: IngestArguments) throws {
+        try OutputPlan.verify(inputs: ingest.inputs + [request.mapPath] + (request.baseline.map { [$0] } ?? []),
+                              outputs: [("--output", request.output), ("--per-customer", request.perCustomer), ("--rejects", ingest.rejects)])
         let map = try MapLoader.load(path: request.mapPath)
         var ingest = ingest
         // Attributes the map's segment and --by need are mapped without an --attribute flag.

@@ -31,6 +31,7 @@ struct OutputFile {
                 throw FrontendError(message: "\(path): cannot open for writing: " + String(cString: strerror(errno)))
             }
             temporaryPath = temporary
+            TemporaryFiles.shared.add(temporary)
             stream = f
         } else {
             temporaryPath = nil
@@ -63,13 +64,92 @@ struct OutputFile {
         if rename(temporaryPath, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
+            TemporaryFiles.shared.remove(temporaryPath)
             throw FrontendError(message: "\(path): cannot write: " + reason)
         }
+        TemporaryFiles.shared.remove(temporaryPath)
     }
 
     private func failed() throws(FrontendError) {
         if errno == EPIPE { exit(0) }
-        if let temporaryPath { unlink(temporaryPath) }
+        if let temporaryPath { unlink(temporaryPath); TemporaryFiles.shared.remove(temporaryPath) }
         throw FrontendError(message: "\(path ?? "standard output"): write failed: " + String(cString: strerror(errno)))
+    }
+}
+
+/// Temporary output files not yet renamed into place; a run that ends with an error removes
+/// them, so it leaves neither a partial result nor litter beside yesterday's file.
+final class TemporaryFiles: @unchecked Sendable {
+    static let shared = TemporaryFiles()
+    private var paths: [String] = []
+    private var lock = pthread_mutex_t()
+
+    private init() { pthread_mutex_init(&lock, nil) }
+
+    func add(_ path: String) { pthread_mutex_lock(&lock); paths.append(path); pthread_mutex_unlock(&lock) }
+
+    func remove(_ path: String) {
+        pthread_mutex_lock(&lock)
+        paths.removeAll { $0 == path }
+        pthread_mutex_unlock(&lock)
+    }
+
+    /// Deletes every temporary file still pending.
+    func removeAll() {
+        pthread_mutex_lock(&lock)
+        for p in paths { unlink(p) }
+        paths = []
+        pthread_mutex_unlock(&lock)
+    }
+}
+
+/// Checks the outputs of a run before anything is read or written: each must be writable, and
+/// none may be the same file as an input or as another output (same device and inode, so links
+/// count; an output that does not exist yet is compared by its resolved path). Standard input
+/// and output (`-`) and special files such as `/dev/null` are exempt.
+enum OutputPlan {
+    /// - Parameters:
+    ///   - inputs: the log paths.
+    ///   - outputs: option name and path of each output given.
+    static func verify(inputs: [String], outputs: [(option: String, path: String?)]) throws(FrontendError) {
+        enum Identity: Equatable { case file(dev: UInt64, ino: UInt64), path(String) }
+        func identity(_ path: String) -> (Identity, special: Bool)? {
+            var info = stat()
+            if stat(path, &info) == 0 {
+                return (.file(dev: UInt64(info.st_dev), ino: UInt64(info.st_ino)), (info.st_mode & S_IFMT) != S_IFREG)
+            }
+            // Not there yet: the resolved directory plus the name.
+            let slash = path.lastIndex(of: "/")
+            let directory = slash.map { String(path[..<$0]) } ?? "."
+            let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+            guard let resolved = realpath(directory.isEmpty ? "/" : directory, nil) else { return nil }
+            defer { free(resolved) }
+            return (.path(String(cString: resolved) + "/" + name), false)
+        }
+        var seen: [(what: String, id: Identity)] = []
+        for input in inputs where input != "-" {
+            if let (id, special) = identity(input), !special { seen.append(("input \(input)", id)) }
+        }
+        for (option, path) in outputs {
+            guard let path, path != "-" else { continue }
+            var info = stat()
+            let exists = stat(path, &info) == 0
+            if exists && (info.st_mode & S_IFMT) == S_IFDIR {
+                throw FrontendError(message: "\(option) \(path): is a directory")
+            }
+            let slash = path.lastIndex(of: "/")
+            let directory = slash.map { String(path[..<$0]) } ?? "."
+            if exists ? access(path, W_OK) != 0 : access(directory.isEmpty ? "/" : directory, W_OK | X_OK) != 0 {
+                throw FrontendError(message: "\(option) \(path): cannot write there: " + String(cString: strerror(errno)))
+            }
+            guard let (id, special) = identity(path) else {
+                throw FrontendError(message: "\(option) \(path): its folder does not exist")
+            }
+            if special { continue }
+            if let clash = seen.first(where: { $0.id == id }) {
+                throw FrontendError(message: "\(option) \(path) is the same file as the \(clash.what); refusing to overwrite it")
+            }
+            seen.append(("\(option) \(path)", id))
+        }
     }
 }
