@@ -139,11 +139,20 @@ extension EventLog {
         self.duplicatesRemoved = duplicatesRemoved
     }
 
-    /// The log restricted to the rows `keep` (indices into `events`, ascending).
+    /// The log restricted to the rows `keep` (indices into `events`, strictly ascending).
     ///
     /// Traces left without events disappear; ids and names are unchanged, so trace `t` of the
     /// result belongs to customer `traceCases[t]`. Counters describe the input.
+    ///
+    /// - Precondition: every index is below `events.count` and each is greater than the one
+    ///   before (checked, O(keep.count)): the gathers below read memory without bounds checks.
     public func subset(keeping keep: [UInt32]) -> EventLog {
+        var previous = -1
+        for row in keep {
+            precondition(Int(row) > previous && Int(row) < events.count,
+                         "EventLog.subset: row \(row) is out of range or out of order (events: \(events.count))")
+            previous = Int(row)
+        }
         var table = events
         var bounds: [Int] = [0]
         var cases: [CaseID] = []
