@@ -20,6 +20,7 @@ struct CheckCommandTests {
         #expect(r.status == 0, "\(r.stderr)")
         let got = Self.rows(try String(contentsOfFile: out, encoding: .utf8))
         let expected = Self.rows(try String(contentsOfFile: Self.example.appendingPathComponent("expected-per-customer.csv").path, encoding: .utf8))
+        #expect(expected.count > 1, "expected-per-customer.csv has no customer rows")
         #expect(got.count == expected.count)
         #expect(got.first == expected.first)
         for (g, e) in zip(got, expected).dropFirst() {
@@ -35,6 +36,7 @@ struct CheckCommandTests {
         let json = try #require(CLI.json(r.stdout))
         let data = try Data(contentsOf: Self.example.appendingPathComponent("expected-summary.json"))
         let expected = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(!expected.isEmpty, "expected-summary.json has no keys")
         for (key, value) in expected {
             switch value {
             case let n as NSNumber where key.hasSuffix("rate") || key.hasSuffix("fitness"):

@@ -170,6 +170,7 @@ struct IngesterFixtureTests {
 
     @Test(arguments: [1, 2, 7, 4096])
     func everyFixtureGivesTheSameResultInChunks(chunk: Int) {
+        #expect(!Fixtures.all.isEmpty, "no fixture in \(Fixtures.directory.path)")
         for name in Fixtures.all {
             let bytes = Fixtures.bytes(name)
             let whole = ingest(bytes, name: name)

@@ -44,6 +44,7 @@ struct ParallelIngestTests {
     }
 
     @Test func everyFixtureAgrees() {
+        #expect(!Fixtures.all.isEmpty, "no fixture in \(Fixtures.directory.path)")
         for name in Fixtures.all {
             let bytes = Fixtures.bytes(name)
             let both = Self.bothWays(bytes)
