@@ -42,7 +42,7 @@ public final class Ingester {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
         defer { buffer.deallocate() }
         var sources: [ByteSource] = []
-        for input in inputs { sources.append(try ByteSource(input)) }
+        for input in inputs { sources.append(try ByteSource(input, maxExpansion: options.maxExpansion)) }
         if sources.count == 1, case .file(let path) = inputs[0], let threshold = options.parallelThresholdBytes,
            let size = sources[0].plainSize, size >= threshold,
            let result = try ingestInTwoHalves(path: path, size: size) {
