@@ -17,4 +17,8 @@ static inline int touchstone_csv_in_open_quote(const struct csv_parser *p) {
 static inline size_t touchstone_csv_pending_field_bytes(const struct csv_parser *p) {
     return p->entry_pos;
 }
+/// Whether the field in progress began with a quote (valid between csv_parse calls).
+static inline int touchstone_csv_field_quoted(const struct csv_parser *p) {
+    return p->quoted != 0;
+}
 #endif

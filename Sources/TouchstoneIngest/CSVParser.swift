@@ -67,6 +67,8 @@ final class CSVParser {
     var isBetweenRecords: Bool { touchstone_csv_between_records(parser) != 0 }
     /// Whether a quoted field is open (its closing quote not yet seen).
     var isInOpenQuote: Bool { touchstone_csv_in_open_quote(parser) != 0 }
+    /// Whether the field in progress began with a quote.
+    var isInQuotedField: Bool { touchstone_csv_field_quoted(parser) != 0 }
     /// Bytes buffered for the field in progress.
     var pendingFieldBytes: Int { touchstone_csv_pending_field_bytes(parser) }
 

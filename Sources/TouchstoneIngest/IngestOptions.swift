@@ -31,6 +31,9 @@ public struct IngestOptions: Sendable {
     public var timeZone: TimeZoneSpec = .utc
     /// Longest field accepted, in bytes; longer fields reject their row.
     public var maxFieldBytes = 128 * 1024
+    /// Most bytes a gzip input may decompress to per compressed byte, so that a gzip bomb
+    /// stops with an error instead of using all memory; nil: no limit. Plain input has none.
+    public var maxExpansion: Int? = 1000
     /// How many timestamp values detection may look at before giving up.
     public var detectionSampleLimit = 100_000
     /// Size of the reused read buffer, in bytes.

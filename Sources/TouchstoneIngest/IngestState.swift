@@ -62,6 +62,23 @@ struct IngestState {
     var discardedErrorLine = 0
     /// Raw bytes to use instead of the input position (when replaying buffered records).
     var rawOverride: [UInt8]?
+    /// A row with a field over `maxFieldBytes`, found while reading: the rest of the row is
+    /// skipped without parsing, keeping at most `lookBackBytes` of it, and the row is rejected
+    /// once when it ends.
+    var skippingOversizedRow = false
+    /// Whether the skip is inside quotes (each quote toggles it; the row ends at a line end
+    /// outside quotes). An unquoted oversized field ends its row at the end of its line.
+    var skipQuoted = false
+    var skipInQuote = false
+    var skipColumn = 0
+    /// Bytes of the oversized row seen so far (kept or not).
+    var skipRowBytes = 0
+    /// Whether `pending` lost bytes of the oversized row (it holds only the first
+    /// `lookBackBytes`), so the row cannot be read again.
+    var pendingTruncated = false
+    /// Most bytes of one row kept while it is skipped, and most bytes read before the first
+    /// line end is known: memory is bounded by the field limit, never by the input.
+    let lookBackBytes: Int
 
     // Validated rows go in blocks to the interning thread (created with the first mapping).
     var worker: InternWorker?
@@ -88,6 +105,7 @@ struct IngestState {
         selection = options.columns
         hasHeader = options.hasHeader
         maxFieldBytes = options.maxFieldBytes
+        lookBackBytes = IngestState.lookBack(maxFieldBytes: options.maxFieldBytes)
         detectionSampleLimit = options.detectionSampleLimit
         timeZone = options.timeZone
         expectedFieldCount = options.expectedFieldCount
@@ -100,6 +118,12 @@ struct IngestState {
     }
 
     var detecting: Bool { timestampParser == nil }
+
+    /// Four times the field limit, at least 1 MiB (saturating).
+    static func lookBack(maxFieldBytes: Int) -> Int {
+        let (four, overflow) = maxFieldBytes.multipliedReportingOverflow(by: 4)
+        return overflow ? Int.max : max(four, 1 << 20)
+    }
 
     // MARK: Inputs and slices
 
@@ -116,6 +140,8 @@ struct IngestState {
         recordOpen = false
         atLineStart = true
         discardingLine = false
+        skippingOversizedRow = false
+        pendingTruncated = false
         pending.removeAll(keepingCapacity: true)
         resetRecord()
     }
@@ -455,6 +481,8 @@ struct IngestState {
                                 message: "the header has a quoted field that is never closed")
             return []
         }
+        skippingOversizedRow = false
+        pendingTruncated = false
         record += 1
         report.rowsRead += 1
         let column = fieldIndex + 1
@@ -470,6 +498,81 @@ struct IngestState {
         chunkRecordStart = 0
         sliceEnd = 0
         return Array(raw[cut...])
+    }
+
+    // MARK: Oversized fields
+
+    /// The field in progress grew past `maxFieldBytes` in the slice just parsed (the parser has
+    /// been reset): a header fails at once; a data row is skipped to its end and rejected once.
+    mutating func beginOversizedRow(quoted: Bool, inQuote: Bool, fieldBytes: Int) {
+        let column = fieldIndex + 1
+        if expectingHeader {
+            fatal = IngestError(source: sourceName, line: recordLine, column: column,
+                                message: "header field \(column) is over \(maxFieldBytes) bytes (--max-field-size)")
+            return
+        }
+        skippingOversizedRow = true
+        skipQuoted = quoted
+        skipInQuote = inQuote
+        skipColumn = column
+        skipRowBytes = pending.count
+        recordOpen = true
+        keepSkippedBytes(through: sliceEnd)
+        if pending.count > lookBackBytes {
+            pending.removeLast(pending.count - lookBackBytes)
+            pendingTruncated = true
+        }
+    }
+
+    /// Keeps the current slice's bytes of the oversized row from `chunkRecordStart` to `end`,
+    /// up to `lookBackBytes` in all.
+    mutating func keepSkippedBytes(through end: Int) {
+        guard end > chunkRecordStart else { return }
+        let count = end - chunkRecordStart
+        skipRowBytes += count
+        let room = lookBackBytes - pending.count
+        if count <= room {
+            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[chunkRecordStart..<end]))
+        } else {
+            if room > 0 {
+                pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[chunkRecordStart..<(chunkRecordStart + room)]))
+            }
+            pendingTruncated = true
+        }
+        chunkRecordStart = end
+    }
+
+    /// A slice of an oversized row, `chunk[start..<sliceEnd]`: quotes are followed (for a
+    /// quoted field) to find the line end that ends the row.
+    mutating func skipOversizedSlice(from start: Int, terminated: Bool) {
+        if skipQuoted {
+            var inQuote = skipInQuote
+            for byte in UnsafeRawBufferPointer(rebasing: chunk[start..<sliceEnd]) where byte == 0x22 { inQuote.toggle() }
+            skipInQuote = inQuote
+        }
+        keepSkippedBytes(through: sliceEnd)
+        atLineStart = terminated
+        if terminated && !skipInQuote { finishOversizedRow(atEnd: false) }
+    }
+
+    /// Rejects the oversized row as one `field_too_large` row.
+    mutating func finishOversizedRow(atEnd: Bool) {
+        skippingOversizedRow = false
+        record += 1
+        report.rowsRead += 1
+        var raw = pending
+        while let last = raw.last, last == 0x0A || last == 0x0D { raw.removeLast() }
+        var detail = "field \(skipColumn) is over the limit of \(maxFieldBytes) bytes (row of \(skipRowBytes) bytes"
+        detail += pendingTruncated ? ", of which the first \(raw.count) are kept)" : ")"
+        if atEnd && skipInQuote { detail += "; its quote never closes, so it runs to the end of the input" }
+        emit(Rejection(source: sourceIndex, line: recordLine, record: record, column: skipColumn,
+                       reason: .fieldTooLarge, detail: detail, raw: raw))
+        if capturing { captured = [] }
+        resetRecord()
+        recordOpen = false
+        atLineStart = true
+        pendingTruncated = false
+        pending.removeAll(keepingCapacity: true)
     }
 
     // MARK: Timestamp format detection

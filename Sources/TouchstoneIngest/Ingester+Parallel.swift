@@ -115,6 +115,7 @@ extension Ingester {
     private func canJoin() -> Bool {
         guard let parser else { return false }
         return parser.isBetweenRecords && !state.pointee.recordOpen && !state.pointee.discardingLine
+            && !state.pointee.skippingOversizedRow
             && state.pointee.atLineStart && state.pointee.fatal == nil
     }
 

@@ -42,7 +42,7 @@ public final class Ingester {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
         defer { buffer.deallocate() }
         var sources: [ByteSource] = []
-        for input in inputs { sources.append(try ByteSource(input)) }
+        for input in inputs { sources.append(try ByteSource(input, maxExpansion: options.maxExpansion)) }
         if sources.count == 1, case .file(let path) = inputs[0], let threshold = options.parallelThresholdBytes,
            let size = sources[0].plainSize, size >= threshold,
            let result = try ingestInTwoHalves(path: path, size: size) {
@@ -84,7 +84,10 @@ public final class Ingester {
         state.pointee.report.bytesRead += bytes.count
         if parser == nil {
             preamble.append(contentsOf: bytes)
-            guard let sniff = Dialect.sniff(preamble, atEnd: false, forced: options.delimiter) else { return }
+            // A first line longer than the look-back (a huge header) is sniffed from its start,
+            // so that the field limit is checked while it is parsed.
+            let enough = preamble.count >= state.pointee.lookBackBytes
+            guard let sniff = Dialect.sniff(preamble, atEnd: enough, forced: options.delimiter) else { return }
             try startParsing(sniff)
             return
         }
@@ -101,9 +104,22 @@ public final class Ingester {
         }
         guard let p = parser else { return }
         // An open quote at the end of input: reject its first line, read the rest again.
-        while p.isInOpenQuote {
-            try recoverFromOpenQuote(p, reason: .unterminatedQuote,
-                                     detail: "quoted field is never closed before the end of input")
+        // An oversized quoted field that never closes is read again the same way when all its
+        // bytes were kept; otherwise it is one row up to the end of the input.
+        while true {
+            if state.pointee.skippingOversizedRow {
+                if state.pointee.skipInQuote && !state.pointee.pendingTruncated {
+                    try recoverFromOpenQuote(p, reason: .fieldTooLarge,
+                                             detail: "quoted field exceeds \(options.maxFieldBytes) bytes and is never closed (unterminated quote?)")
+                } else {
+                    state.pointee.finishOversizedRow(atEnd: true)
+                }
+            } else if p.isInOpenQuote {
+                try recoverFromOpenQuote(p, reason: .unterminatedQuote,
+                                         detail: "quoted field is never closed before the end of input")
+            } else {
+                break
+            }
             if let error = state.pointee.fatal { throw error }
         }
         state.pointee.beginFinalRecord()
@@ -157,6 +173,12 @@ public final class Ingester {
                 pos = end
                 continue
             }
+            if s.pointee.skippingOversizedRow {
+                if terminated { s.pointee.line += 1; s.pointee.report.linesRead += 1 }
+                s.pointee.skipOversizedSlice(from: pos, terminated: terminated)
+                pos = end
+                continue
+            }
             let outcome = try p.parse(UnsafeRawBufferPointer(rebasing: chunk[pos..<end]), context: context,
                                       field: fieldCallback, record: recordCallback)
             if let error = s.pointee.fatal { throw error }
@@ -164,11 +186,14 @@ public final class Ingester {
             switch outcome {
             case .parsed:
                 s.pointee.endSlice(betweenRecords: p.isBetweenRecords, terminated: terminated)
-                if p.isInOpenQuote && p.pendingFieldBytes > options.maxFieldBytes {
-                    try recoverFromOpenQuote(p, reason: .fieldTooLarge,
-                                             detail: "quoted field exceeds \(options.maxFieldBytes) bytes (unterminated quote?)")
-                    s.pointee.chunk = chunk
-                    s.pointee.chunkRecordStart = end
+                let fieldBytes = p.pendingFieldBytes
+                if fieldBytes > options.maxFieldBytes {
+                    // Checked after every line (or buffer) so a field never grows far past the
+                    // limit: the row is skipped from here, without libcsv.
+                    let quoted = p.isInQuotedField, inQuote = p.isInOpenQuote
+                    try p.reset()
+                    s.pointee.beginOversizedRow(quoted: quoted, inQuote: inQuote, fieldBytes: fieldBytes)
+                    if terminated && !inQuote && s.pointee.fatal == nil { s.pointee.finishOversizedRow(atEnd: false) }
                 }
             case .badQuoting:
                 try p.reset()

@@ -69,7 +69,12 @@ struct IngestOptionArguments: ParsableArguments {
     @Option(name: .customLong("max-field-size"), help: ArgumentHelp("Longest field accepted, in bytes.", valueName: "bytes"))
     var maxFieldSize: Int = 128 * 1024
 
+    @Option(name: .customLong("max-expansion"),
+            help: ArgumentHelp("Most times a gzip input may expand (decompressed size / compressed size); 0: no limit. Stops gzip bombs.", valueName: "ratio"))
+    var maxExpansion: Int = 1000
+
     mutating func validate() throws {
+        if maxExpansion < 0 { throw ValidationError("--max-expansion must be 0 (no limit) or more, got \(maxExpansion)") }
         if let rate = maxRejectRate, !(rate >= 0 && rate <= 1) {
             throw ValidationError("--max-reject-rate must be between 0 and 1, got \(rate)")
         }
@@ -90,6 +95,7 @@ struct IngestOptionArguments: ParsableArguments {
         o.timestampFormat = timestampFormat?.format
         o.timeZone = timezone
         o.maxFieldBytes = maxFieldSize
+        o.maxExpansion = maxExpansion == 0 ? nil : maxExpansion
         return o
     }
 

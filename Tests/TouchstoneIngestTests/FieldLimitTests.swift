@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+@testable import TouchstoneIngest
+
+/// `--max-field-size` is enforced while reading: hostile inputs cost one rejection (or one
+/// error) and memory bounded by the limit, whatever their size.
+@Suite("Field limit while reading")
+struct FieldLimitTests {
+    static let header = Array("customer_id,touchpoint,timestamp\nc1,a,2024-01-01T10:00:00Z\n".utf8)
+
+    static func options(limit: Int) -> IngestOptions {
+        var options = IngestOptions()
+        options.maxFieldBytes = limit
+        return options
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    @Test func fiftyMegabytesOfZerosWithoutANewlineAreOneRejection() {
+        var bytes = FieldLimitTests.header + Array("c2,".utf8)
+        bytes += [UInt8](repeating: UInt8(ascii: "0"), count: 50 << 20)
+        let start = ContinuousClock.now
+        let o = ingest(bytes, chunk: 1 << 20, options: FieldLimitTests.options(limit: 1000))
+        #expect(FieldLimitTests.seconds(since: start) < 20)
+        #expect(o.error == nil)
+        #expect(o.events.map(\.customer) == ["c1"])
+        #expect(o.rejects.count == 1)
+        #expect(o.rejects.first?.reason == .fieldTooLarge)
+        #expect(o.rejects.first?.line == 3)
+        #expect(o.rejects.first?.column == 2)
+        // The raw row is cut to the look-back, not the 50 MB of the input.
+        #expect((o.rejects.first?.raw.utf8.count ?? 0) <= IngestState.lookBack(maxFieldBytes: 1000))
+        #expect(o.rowsRead == 2)
+    }
+
+    @Test func rowsAfterAnOversizedUnquotedFieldAreRead() {
+        var bytes = FieldLimitTests.header + Array("c2,".utf8)
+        bytes += [UInt8](repeating: UInt8(ascii: "0"), count: 3 << 20)
+        bytes += Array(",2024-01-01T10:00:00Z\nc3,b,2024-01-01T11:00:00Z\n".utf8)
+        let o = ingest(bytes, chunk: 1 << 20, options: FieldLimitTests.options(limit: 1000))
+        #expect(o.events.map(\.customer) == ["c1", "c3"])
+        #expect(o.events.map(\.line) == [2, 4])
+        #expect(o.rejects.map(\.reason) == [.fieldTooLarge])
+        #expect(o.rejects.map(\.line) == [3])
+    }
+
+    @Test func hugeHeaderFailsAtOnce() {
+        var bytes = [UInt8](repeating: UInt8(ascii: "h"), count: 40 << 20)
+        bytes += Array("\nc1,a,2024-01-01T10:00:00Z\n".utf8)
+        let ingester = Ingester(options: FieldLimitTests.options(limit: 1000))
+        var fed = 0
+        var message: String?
+        let start = ContinuousClock.now
+        do {
+            try ingester.begin(source: "huge.csv")
+            while fed < bytes.count {
+                let end = min(fed + (1 << 20), bytes.count)
+                try withBytes(Array(bytes[fed..<end]), from: 0) { (raw) throws(IngestError) in try ingester.consume(raw) }
+                fed = end
+            }
+            _ = try ingester.finish()
+        } catch {
+            message = error.description
+        }
+        #expect(FieldLimitTests.seconds(since: start) < 10)
+        #expect(message?.hasPrefix("huge.csv:1:1: header field 1 is over 1000 bytes") == true, "\(message ?? "no error")")
+        // It stopped within the look-back, not at the end of the 40 MB line.
+        #expect(fed <= IngestState.lookBack(maxFieldBytes: 1000) + (1 << 20))
+    }
+
+    @Test func hugeQuotedHeaderFieldFails() {
+        var bytes = Array("customer_id,\"".utf8) + [UInt8](repeating: UInt8(ascii: "h"), count: 5000)
+        bytes += Array("\",timestamp\nc1,a,2024-01-01T10:00:00Z\n".utf8)
+        for chunk in [nil, 7, 4096] {
+            let o = ingest(bytes, chunk: chunk, options: FieldLimitTests.options(limit: 1000))
+            #expect(o.error?.contains("test.csv:1:2:") == true, "\(o.error ?? "no error")")
+        }
+    }
+
+    @Test func hugeQuotedFieldThatClosesIsOneRejection() {
+        let lines = 5_000_000
+        var bytes = FieldLimitTests.header + Array("c2,\"".utf8)
+        bytes.reserveCapacity(bytes.count + lines * 10 + 100)
+        let line = Array("xx\"\"xxxxx\n".utf8)  // an escaped quote in every line
+        for _ in 0..<lines { bytes += line }
+        bytes += Array("end\",2024-01-01T10:00:00Z\nc3,b,2024-01-01T11:00:00Z\n".utf8)
+        let start = ContinuousClock.now
+        let o = ingest(bytes, chunk: 1 << 20, options: FieldLimitTests.options(limit: 1000))
+        #expect(FieldLimitTests.seconds(since: start) < 30)
+        #expect(o.rejects.count == 1)
+        #expect(o.rejects.first?.reason == .fieldTooLarge)
+        #expect(o.rejects.first?.line == 3)
+        #expect(o.rejects.first?.column == 2)
+        #expect(o.events.map(\.customer) == ["c1", "c3"])
+        #expect(o.events.map(\.line) == [2, 4 + lines])
+        #expect(o.rowsRead == 3)
+    }
+
+    /// Small versions of every case agree in every chunking.
+    @Test(arguments: [1, 2, 7, 4096])
+    func chunkingDoesNotMatter(chunk: Int) {
+        let y = String(repeating: "y", count: 60)
+        let cases = [
+            "customer_id,touchpoint,timestamp\nc1,\(y),2024-01-01T10:00:00Z\nc2,b,2024-01-01T10:00:00Z\n",
+            "customer_id,touchpoint,timestamp\nc1,\"\(y)\n\(y)\",2024-01-01T10:00:00Z\nc2,b,2024-01-01T10:00:00Z\n",
+            "customer_id,touchpoint,timestamp\nc1,\"\(y)\n\(y)\",\"2024-01-01T10:00:00Z\n\"\nc2,b,2024-01-01T10:00:00Z\n",
+            "customer_id,touchpoint,timestamp\nc1,\(y)\(y)",
+            "customer_id,touchpoint,timestamp\nc0,a,2024-01-01T10:00:00Z\nc1,\"\(y)\nc2,b,2024-01-01T10:00:00Z\n",
+        ]
+        for text in cases {
+            let whole = ingest(Array(text.utf8), options: FieldLimitTests.options(limit: 50))
+            let chunked = ingest(Array(text.utf8), chunk: chunk, options: FieldLimitTests.options(limit: 50))
+            #expect(whole == chunked, "\(text.debugDescription) in \(chunk)-byte chunks")
+            #expect(whole.rejects.filter { $0.reason == .fieldTooLarge }.count == 1, "\(whole)")
+        }
+    }
+
+    @Test func quotedFieldOverTheLimitSpanningLinesIsOneRejection() {
+        let y = String(repeating: "y", count: 60)
+        let text = "customer_id,touchpoint,timestamp\nc1,\"\(y)\n\(y)\n\(y)\",2024-01-01T10:00:00Z\nc2,b,2024-01-01T10:00:00Z\n"
+        let o = ingest(Array(text.utf8), chunk: 7, options: FieldLimitTests.options(limit: 50))
+        #expect(o.rejects.map(\.reason) == [.fieldTooLarge])
+        #expect(o.rejects.map(\.line) == [2])
+        #expect(o.rejects.first?.raw == "c1,\"\(y)\n\(y)\n\(y)\",2024-01-01T10:00:00Z")
+        #expect(o.events.map(\.line) == [5])
+    }
+
+    @Test func runawayQuoteBeyondTheLookBackRunsToTheEnd() {
+        var bytes = FieldLimitTests.header + Array("c2,\"open\n".utf8)
+        let row = Array("c9,t,2024-01-01T10:00:00Z\n".utf8)
+        for _ in 0..<(3 << 20) / row.count { bytes += row }
+        let o = ingest(bytes, chunk: 1 << 20, options: FieldLimitTests.options(limit: 1000))
+        #expect(o.rejects.count == 1)
+        #expect(o.rejects.first?.reason == .fieldTooLarge)
+        #expect(o.events.map(\.customer) == ["c1"])
+    }
+}
