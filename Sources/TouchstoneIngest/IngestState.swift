@@ -371,7 +371,8 @@ struct IngestState {
         guard let timestamp else {
             let value = String(decoding: slotBytes(2), as: UTF8.self)
             let format = timestampParser.map { _ in report.timestampFormat?.description ?? "the timestamp format" } ?? "a timestamp"
-            reject(.badTimestamp, column: columnOfSlot[2] + 1, "cannot read '\(value)' as \(format)")
+            let reason = timestampParser?.failureReason(scratch.slice(slotStart[2], slotLength[2])).map { ": " + $0 } ?? ""
+            reject(.badTimestamp, column: columnOfSlot[2] + 1, "cannot read '\(value)' as \(format)\(reason)")
             return
         }
         guard let block else { return }

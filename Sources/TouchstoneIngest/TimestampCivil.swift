@@ -30,3 +30,16 @@ enum TimestampCivil {
         }
     }
 }
+
+extension TimestampCivil {
+    /// The civil year of the day `days` since 1970-01-01 (inverse of `daysFromCivil`).
+    static func year(ofDay days: Int) -> Int {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097                                              // [0, 146096]
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153                                   // 0 = March
+        return yearOfEra + era * 400 + (shiftedMonth >= 10 ? 1 : 0)
+    }
+}

@@ -69,8 +69,20 @@ public struct TimestampParser: Sendable {
         // Only an absurd `.fixed` offset could overflow; report it as unparseable, never trap.
         let (scaled, overflow) = utc.multipliedReportingOverflow(by: 1_000_000)
         guard !overflow else { return nil }
-        return scaled + Int64(f.microseconds)
+        let micros = scaled + Int64(f.microseconds)
+        return Self.supportedRange.contains(micros) ? micros : nil
     }
+
+    /// The instants a parsed value may have: `0000-01-01T00:00:00Z` through
+    /// `9999-12-31T23:59:59.999999Z`, in microseconds since the Unix epoch.
+    ///
+    /// Every accepted timestamp has a four-digit year in UTC, and the difference of any two
+    /// (about 3.2 × 10¹⁷ µs at most) fits in `Int64`, so durations never overflow.
+    public static let supportedRange: ClosedRange<Int64> = {
+        let first = Int64(TimestampCivil.daysFromCivil(year: 0, month: 1, day: 1)) * 86_400_000_000
+        let end = Int64(TimestampCivil.daysFromCivil(year: 10_000, month: 1, day: 1)) * 86_400_000_000
+        return first...(end - 1)
+    }()
 }
 
 extension TimestampParser {
@@ -228,7 +240,8 @@ extension TimestampParser {
         guard !overflow else { return nil }
         let (magnitude, carry) = scaled.addingReportingOverflow(micros)
         guard !carry else { return nil }
-        return negative ? -magnitude : magnitude
+        let signed = negative ? -magnitude : magnitude
+        return supportedRange.contains(signed) ? signed : nil
     }
 
     /// Matches compiled pattern `steps` against `lo..<hi`; the whole range must be consumed.

@@ -1,5 +1,9 @@
 /// Formats microseconds since the Unix epoch (UTC) as ISO 8601, e.g. `2024-03-01T09:30:00Z`;
 /// fractional seconds appear only when present (`…:00.25Z`).
+///
+/// The ingester accepts only years 0000–9999, which always print as four digits. Any other
+/// value (never produced by an ingest) uses ISO 8601's expanded form with an explicit sign,
+/// `+10000-01-01T…` or `-0001-12-31T…`, so a year is never malformed.
 public func formatTimestamp(_ micros: Int64) -> String {
     let perDay: Int64 = 86_400_000_000
     var days = micros / perDay
@@ -21,7 +25,8 @@ public func formatTimestamp(_ micros: Int64) -> String {
         let s = String(v)
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
-    var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2))"
+    let yearText = year < 0 ? "-" + pad(-year, 4) : year > 9999 ? "+" + String(year) : pad(year, 4)
+    var text = "\(yearText)-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2))"
     if fraction != 0 {
         var f = pad(fraction, 6)
         while f.last == "0" { f.removeLast() }
