@@ -30,6 +30,8 @@ struct IngestState {
     /// 4 channel, 5… attributes.
     var slotOfColumn = IntSlots(count: 0)
     var columnOfSlot = IntSlots(count: 0)
+    /// The current input's field count once its mapping is known (`Int.max` before).
+    var fieldCountLimit = Int.max
 
     // The record in progress.
     var fieldIndex = 0
@@ -71,6 +73,8 @@ struct IngestState {
     var skipQuoted = false
     var skipInQuote = false
     var skipColumn = 0
+    /// Why the row is skipped: a field over the limit, or more fields than the header.
+    var skipReason = RejectionReason.fieldTooLarge
     /// Bytes of the oversized row seen so far (kept or not).
     var skipRowBytes = 0
     /// Whether `pending` lost bytes of the oversized row (it holds only the first
@@ -135,6 +139,7 @@ struct IngestState {
         record = 0
         expectingHeader = hasHeader
         mapping = nil
+        fieldCountLimit = Int.max
         capturing = true
         captured = []
         recordOpen = false
@@ -309,6 +314,7 @@ struct IngestState {
         }
         report.mappings.append(resolved)
         mapping = resolved
+        fieldCountLimit = resolved.fieldCount
         (slotOfColumn, columnOfSlot) = IngestState.slotLayout(resolved)
         slotStart = IntSlots(count: columnOfSlot.count)
         slotLength = IntSlots(count: columnOfSlot.count)
@@ -504,8 +510,9 @@ struct IngestState {
 
     /// The field in progress grew past `maxFieldBytes` in the slice just parsed (the parser has
     /// been reset): a header fails at once; a data row is skipped to its end and rejected once.
-    mutating func beginOversizedRow(quoted: Bool, inQuote: Bool, fieldBytes: Int) {
+    mutating func beginOversizedRow(quoted: Bool, inQuote: Bool, reason: RejectionReason = .fieldTooLarge) {
         let column = fieldIndex + 1
+        skipReason = reason
         if expectingHeader {
             fatal = IngestError(source: sourceName, line: recordLine, column: column,
                                 message: "header field \(column) is over \(maxFieldBytes) bytes (--max-field-size)")
@@ -523,6 +530,11 @@ struct IngestState {
             pendingTruncated = true
         }
     }
+
+    /// Whether the open record already has more fields than every row must have (it is then
+    /// skipped to its end, so that a line of millions of small fields costs bounded memory).
+    @inline(__always)
+    var hasTooManyFields: Bool { fieldIndex > fieldCountLimit }
 
     /// Keeps the current slice's bytes of the oversized row from `chunkRecordStart` to `end`,
     /// up to `lookBackBytes` in all.
@@ -563,10 +575,14 @@ struct IngestState {
         var raw = pending
         while let last = raw.last, last == 0x0A || last == 0x0D { raw.removeLast() }
         var detail = "field \(skipColumn) is over the limit of \(maxFieldBytes) bytes (row of \(skipRowBytes) bytes"
+        if skipReason == .wrongFieldCount {
+            detail = "expected \(mapping?.fieldCount ?? 0) fields, found more than \(skipColumn - 1) (row of \(skipRowBytes) bytes"
+        }
         detail += pendingTruncated ? ", of which the first \(raw.count) are kept)" : ")"
         if atEnd && skipInQuote { detail += "; its quote never closes, so it runs to the end of the input" }
-        emit(Rejection(source: sourceIndex, line: recordLine, record: record, column: skipColumn,
-                       reason: .fieldTooLarge, detail: detail, raw: raw))
+        emit(Rejection(source: sourceIndex, line: recordLine, record: record,
+                       column: skipReason == .fieldTooLarge ? skipColumn : nil,
+                       reason: skipReason, detail: detail, raw: raw))
         if capturing { captured = [] }
         resetRecord()
         recordOpen = false

@@ -47,6 +47,22 @@ struct FieldLimitTests {
         #expect(o.rejects.map(\.line) == [3])
     }
 
+    @Test func endlessRowOfSmallFieldsIsOneRejection() {
+        var bytes = FieldLimitTests.header
+        var cells = [UInt8](repeating: UInt8(ascii: ","), count: 40 << 20)
+        for i in stride(from: 0, to: cells.count, by: 2) { cells[i] = UInt8(ascii: "0") }
+        bytes += Array("c2,a,".utf8) + cells
+        bytes += Array("\nc3,b,2024-01-01T11:00:00Z\n".utf8)
+        let start = ContinuousClock.now
+        let o = ingest(bytes, chunk: 1 << 20, options: FieldLimitTests.options(limit: 1000))
+        #expect(FieldLimitTests.seconds(since: start) < 20)
+        #expect(o.rejects.map(\.reason) == [.wrongFieldCount])
+        #expect(o.rejects.map(\.line) == [3])
+        #expect((o.rejects.first?.raw.utf8.count ?? 0) <= IngestState.lookBack(maxFieldBytes: 1000))
+        #expect(o.events.map(\.customer) == ["c1", "c3"])
+        #expect(o.events.map(\.line) == [2, 4])
+    }
+
     @Test func hugeHeaderFailsAtOnce() {
         var bytes = [UInt8](repeating: UInt8(ascii: "h"), count: 40 << 20)
         bytes += Array("\nc1,a,2024-01-01T10:00:00Z\n".utf8)
