@@ -28,6 +28,18 @@ extension IngestState {
     @inline(__always)
     var hasTooManyFields: Bool { fieldIndex > fieldCountLimit }
 
+    /// Bytes of the open record read so far.
+    var openRecordBytes: Int { pending.count + max(sliceEnd - chunkRecordStart, 0) }
+
+    /// The header (or, without one, the first row, which sets the field count) is longer
+    /// than `lookBackBytes` before it ends: a fatal error, so that a header of millions of
+    /// small fields costs bounded memory.
+    mutating func failOversizedFirstRecord() {
+        let what = expectingHeader ? "the header line" : "the first row (which sets the field count)"
+        fatal = IngestError(source: sourceName, line: recordLine, column: fieldIndex + 1,
+                            message: "\(what) is over \(lookBackBytes) bytes (4 × --max-field-size, at least 1 MiB)")
+    }
+
     /// Keeps the current slice's bytes of the oversized row from `chunkRecordStart` to `end`,
     /// up to `lookBackBytes` in all.
     mutating func keepSkippedBytes(through end: Int) {

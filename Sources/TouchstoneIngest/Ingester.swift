@@ -201,6 +201,8 @@ public final class Ingester {
                     s.pointee.beginOversizedRow(quoted: quoted, inQuote: inQuote,
                                                 reason: tooLarge ? .fieldTooLarge : .wrongFieldCount)
                     if terminated && !inQuote && s.pointee.fatal == nil { s.pointee.finishOversizedRow(atEnd: false) }
+                } else if s.pointee.capturing && s.pointee.openRecordBytes > s.pointee.lookBackBytes && !p.isBetweenRecords {
+                    s.pointee.failOversizedFirstRecord()
                 }
             case .badQuoting:
                 try p.reset()

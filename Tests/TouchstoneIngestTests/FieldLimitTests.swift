@@ -87,6 +87,21 @@ struct FieldLimitTests {
         #expect(fed <= IngestState.lookBack(maxFieldBytes: 1000) + (1 << 20))
     }
 
+    @Test func headerOfMillionsOfSmallFieldsFailsAtOnce() {
+        var line = [UInt8](repeating: UInt8(ascii: ","), count: 40 << 20)
+        for i in stride(from: 0, to: line.count, by: 2) { line[i] = UInt8(ascii: "h") }
+        for hasHeader in [true, false] {
+            var options = FieldLimitTests.options(limit: 1000)
+            options.hasHeader = hasHeader
+            let start = ContinuousClock.now
+            let o = ingest(line + Array("\nc1,a,2024-01-01T10:00:00Z\n".utf8), chunk: 1 << 20, options: options)
+            #expect(FieldLimitTests.seconds(since: start) < 20)
+            let what = hasHeader ? "the header line" : "the first row"
+            #expect(o.error?.contains("test.csv:1:") == true && o.error?.contains("\(what)") == true && o.error?.contains("is over 1048576 bytes") == true,
+                    "\(o.error ?? "no error")")
+        }
+    }
+
     @Test func hugeQuotedHeaderFieldFails() {
         var bytes = Array("customer_id,\"".utf8) + [UInt8](repeating: UInt8(ascii: "h"), count: 5000)
         bytes += Array("\",timestamp\nc1,a,2024-01-01T10:00:00Z\n".utf8)
