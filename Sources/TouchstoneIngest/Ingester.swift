@@ -109,8 +109,13 @@ public final class Ingester {
         while true {
             if state.pointee.skippingOversizedRow {
                 if state.pointee.skipInQuote && !state.pointee.pendingTruncated {
-                    try recoverFromOpenQuote(p, reason: .fieldTooLarge,
-                                             detail: "quoted field exceeds \(options.maxFieldBytes) bytes and is never closed (unterminated quote?)")
+                    if state.pointee.skipReason == .fieldTooLarge {
+                        try recoverFromOpenQuote(p, reason: .fieldTooLarge,
+                                                 detail: "quoted field exceeds \(options.maxFieldBytes) bytes and is never closed (unterminated quote?)")
+                    } else {
+                        try recoverFromOpenQuote(p, reason: .unterminatedQuote,
+                                                 detail: "quoted field is never closed before the end of input")
+                    }
                 } else {
                     state.pointee.finishOversizedRow(atEnd: true)
                 }
@@ -186,14 +191,18 @@ public final class Ingester {
             switch outcome {
             case .parsed:
                 s.pointee.endSlice(betweenRecords: p.isBetweenRecords, terminated: terminated)
-                let fieldBytes = p.pendingFieldBytes
-                if fieldBytes > options.maxFieldBytes {
-                    // Checked after every line (or buffer) so a field never grows far past the
-                    // limit: the row is skipped from here, without libcsv.
+                // Checked after every line (or buffer), so that a field never grows far past the
+                // limit and a row never far past its field count: the row is skipped from here,
+                // without libcsv, and rejected once.
+                let tooLarge = p.pendingFieldBytes > options.maxFieldBytes
+                if tooLarge || (s.pointee.hasTooManyFields && !p.isBetweenRecords) {
                     let quoted = p.isInQuotedField, inQuote = p.isInOpenQuote
                     try p.reset()
-                    s.pointee.beginOversizedRow(quoted: quoted, inQuote: inQuote, fieldBytes: fieldBytes)
+                    s.pointee.beginOversizedRow(quoted: quoted, inQuote: inQuote,
+                                                reason: tooLarge ? .fieldTooLarge : .wrongFieldCount)
                     if terminated && !inQuote && s.pointee.fatal == nil { s.pointee.finishOversizedRow(atEnd: false) }
+                } else if s.pointee.capturing && s.pointee.openRecordBytes > s.pointee.lookBackBytes && !p.isBetweenRecords {
+                    s.pointee.failOversizedFirstRecord()
                 }
             case .badQuoting:
                 try p.reset()

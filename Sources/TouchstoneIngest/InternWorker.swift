@@ -261,3 +261,19 @@ func internSymbol(_ symbols: inout SymbolTable, _ bytes: UnsafeRawBufferPointer,
     if symbols.count != before && !isValidUTF8(bytes) { invalid += 1 }
     return id
 }
+
+/// Whether `bytes` is well-formed UTF-8.
+func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    var ascii = true
+    for b in bytes where b >= 0x80 { ascii = false; break }
+    if ascii { return true }
+    var iterator = bytes.makeIterator()
+    var decoder = UTF8()
+    while true {
+        switch decoder.decode(&iterator) {
+        case .scalarValue: continue
+        case .emptyInput: return true
+        case .error: return false
+        }
+    }
+}

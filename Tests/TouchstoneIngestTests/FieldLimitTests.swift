@@ -47,6 +47,22 @@ struct FieldLimitTests {
         #expect(o.rejects.map(\.line) == [3])
     }
 
+    @Test func endlessRowOfSmallFieldsIsOneRejection() {
+        var bytes = FieldLimitTests.header
+        var cells = [UInt8](repeating: UInt8(ascii: ","), count: 40 << 20)
+        for i in stride(from: 0, to: cells.count, by: 2) { cells[i] = UInt8(ascii: "0") }
+        bytes += Array("c2,a,".utf8) + cells
+        bytes += Array("\nc3,b,2024-01-01T11:00:00Z\n".utf8)
+        let start = ContinuousClock.now
+        let o = ingest(bytes, chunk: 1 << 20, options: FieldLimitTests.options(limit: 1000))
+        #expect(FieldLimitTests.seconds(since: start) < 20)
+        #expect(o.rejects.map(\.reason) == [.wrongFieldCount])
+        #expect(o.rejects.map(\.line) == [3])
+        #expect((o.rejects.first?.raw.utf8.count ?? 0) <= IngestState.lookBack(maxFieldBytes: 1000))
+        #expect(o.events.map(\.customer) == ["c1", "c3"])
+        #expect(o.events.map(\.line) == [2, 4])
+    }
+
     @Test func hugeHeaderFailsAtOnce() {
         var bytes = [UInt8](repeating: UInt8(ascii: "h"), count: 40 << 20)
         bytes += Array("\nc1,a,2024-01-01T10:00:00Z\n".utf8)
@@ -69,6 +85,21 @@ struct FieldLimitTests {
         #expect(message?.hasPrefix("huge.csv:1:1: header field 1 is over 1000 bytes") == true, "\(message ?? "no error")")
         // It stopped within the look-back, not at the end of the 40 MB line.
         #expect(fed <= IngestState.lookBack(maxFieldBytes: 1000) + (1 << 20))
+    }
+
+    @Test func headerOfMillionsOfSmallFieldsFailsAtOnce() {
+        var line = [UInt8](repeating: UInt8(ascii: ","), count: 40 << 20)
+        for i in stride(from: 0, to: line.count, by: 2) { line[i] = UInt8(ascii: "h") }
+        for hasHeader in [true, false] {
+            var options = FieldLimitTests.options(limit: 1000)
+            options.hasHeader = hasHeader
+            let start = ContinuousClock.now
+            let o = ingest(line + Array("\nc1,a,2024-01-01T10:00:00Z\n".utf8), chunk: 1 << 20, options: options)
+            #expect(FieldLimitTests.seconds(since: start) < 20)
+            let what = hasHeader ? "the header line" : "the first row"
+            #expect(o.error?.contains("test.csv:1:") == true && o.error?.contains("\(what)") == true && o.error?.contains("is over 1048576 bytes") == true,
+                    "\(o.error ?? "no error")")
+        }
     }
 
     @Test func hugeQuotedHeaderFieldFails() {

@@ -1,0 +1,16 @@
+/// Memory: manually managed buffers and reserving event columns ahead.
+extension IngestState {
+    /// Frees the manually managed buffers.
+    func release() {
+        worker?.abandon()
+        scratch.release()
+    }
+
+    /// Reserves event columns for an input of `totalBytes`, from the rows per byte so far.
+    mutating func reserveEstimate(totalBytes: Int) {
+        guard report.bytesRead > 0, report.rowsRead > 0 else { return }
+        let estimate = Double(totalBytes) * Double(report.rowsRead) / Double(report.bytesRead) * 1.05
+        guard estimate.isFinite, estimate < 2_000_000_000 else { return }
+        worker?.reserve(Int(estimate))
+    }
+}
