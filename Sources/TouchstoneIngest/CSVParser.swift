@@ -11,17 +11,33 @@ final class CSVParser {
 
     private let parser: UnsafeMutablePointer<csv_parser>
     private let delimiter: UInt8
+    private let lineEnd: UInt8
 
     /// Strict RFC 4180 quoting (a quote inside an unquoted field, or text after a closing
     /// quote, stops the parse), and fields not NUL-terminated.
-    init(delimiter: UInt8) throws(IngestError) {
+    ///
+    /// With `lineEnd` LF (LF and CRLF files) only LF ends a record: a carriage return is a
+    /// field character that, like a space, is trimmed at the ends of an unquoted field (which
+    /// removes the CR of a CRLF line end). libcsv's default would end a record at a lone CR
+    /// too, splitting one line into two records.
+    init(delimiter: UInt8, lineEnd: UInt8 = 0x0A) throws(IngestError) {
         parser = .allocate(capacity: 1)
         self.delimiter = delimiter
+        self.lineEnd = lineEnd
         guard csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else {
             parser.deallocate()
             throw IngestError(message: "libcsv: out of memory while creating a parser")
         }
+        configure()
+    }
+
+    /// Sets the delimiter and, for LF files, the terminator and space classes.
+    private func configure() {
         csv_set_delim(parser, delimiter)
+        if lineEnd == 0x0A {
+            csv_set_term_func(parser, isLineFeed)
+            csv_set_space_func(parser, isSpaceTabOrCarriageReturn)
+        }
     }
 
     deinit {
@@ -35,7 +51,7 @@ final class CSVParser {
         guard csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else {
             throw IngestError(message: "libcsv: out of memory while resetting the parser")
         }
-        csv_set_delim(parser, delimiter)
+        configure()
     }
 
     enum Outcome {
@@ -74,4 +90,12 @@ final class CSVParser {
         guard let text = csv_strerror(status) else { return "error \(status)" }
         return String(cString: text)
     }
+}
+
+/// libcsv terminator class for LF files: only LF ends a record.
+private let isLineFeed: @convention(c) (UInt8) -> Int32 = { $0 == 0x0A ? 1 : 0 }
+
+/// libcsv space class for LF files: space and tab (libcsv's default) plus CR.
+private let isSpaceTabOrCarriageReturn: @convention(c) (UInt8) -> Int32 = { c in
+    c == 0x20 || c == 0x09 || c == 0x0D ? 1 : 0
 }
