@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CLibCSV
 
 /// The one place that calls libcsv: owns a `csv_parser` and maps its status codes to
@@ -11,17 +16,56 @@ final class CSVParser {
 
     private let parser: UnsafeMutablePointer<csv_parser>
     private let delimiter: UInt8
+    private let lineEnd: UInt8
 
     /// Strict RFC 4180 quoting (a quote inside an unquoted field, or text after a closing
     /// quote, stops the parse), and fields not NUL-terminated.
-    init(delimiter: UInt8) throws(IngestError) {
+    ///
+    /// With `lineEnd` LF (LF and CRLF files) only LF ends a record: a carriage return is a
+    /// field character that, like a space, is trimmed at the ends of an unquoted field (which
+    /// removes the CR of a CRLF line end). libcsv's default would end a record at a lone CR
+    /// too, splitting one line into two records. The custom character classes cost a call
+    /// per byte, so they are set only for input holding a CR not followed by LF; for all
+    /// other input libcsv's defaults give the same fields.
+    init(delimiter: UInt8, lineEnd: UInt8 = 0x0A) throws(IngestError) {
         parser = .allocate(capacity: 1)
         self.delimiter = delimiter
+        self.lineEnd = lineEnd
         guard csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else {
             parser.deallocate()
             throw IngestError(message: "libcsv: out of memory while creating a parser")
         }
+        configure()
+    }
+
+    /// Whether the LF-only character classes are set (see `init`).
+    private var carriageReturnIsFieldCharacter = false
+
+    /// Sets the delimiter; `csv_init` has reset the character classes to libcsv's defaults.
+    private func configure() {
         csv_set_delim(parser, delimiter)
+        carriageReturnIsFieldCharacter = false
+    }
+
+    /// Sets libcsv's LF-only terminator and CR-as-space classes, or its defaults.
+    private func setCarriageReturnIsFieldCharacter(_ on: Bool) {
+        guard on != carriageReturnIsFieldCharacter else { return }
+        carriageReturnIsFieldCharacter = on
+        csv_set_term_func(parser, on ? isLineFeed : nil)
+        csv_set_space_func(parser, on ? isSpaceTabOrCarriageReturn : nil)
+    }
+
+    /// Whether `bytes` holds a CR that is not directly followed by an LF within `bytes` (a CR
+    /// at the end may start a CRLF split across two calls: the LF-only classes handle both).
+    private static func hasLoneCarriageReturn(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        var pos = 0
+        while pos < bytes.count, let found = memchr(base + pos, 0x0D, bytes.count - pos) {
+            let i = UnsafeRawPointer(found) - base
+            if i + 1 == bytes.count || bytes[i + 1] != 0x0A { return true }
+            pos = i + 2
+        }
+        return false
     }
 
     deinit {
@@ -35,7 +79,7 @@ final class CSVParser {
         guard csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else {
             throw IngestError(message: "libcsv: out of memory while resetting the parser")
         }
-        csv_set_delim(parser, delimiter)
+        configure()
     }
 
     enum Outcome {
@@ -48,6 +92,7 @@ final class CSVParser {
     func parse(_ bytes: UnsafeRawBufferPointer, context: UnsafeMutableRawPointer,
                         field: FieldCallback, record: RecordCallback) throws(IngestError) -> Outcome {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return .parsed }
+        if lineEnd == 0x0A { setCarriageReturnIsFieldCharacter(Self.hasLoneCarriageReturn(bytes)) }
         let consumed = csv_parse(parser, base, bytes.count, field, record, context)
         if consumed == bytes.count { return .parsed }
         let status = csv_error(parser)
@@ -76,4 +121,12 @@ final class CSVParser {
         guard let text = csv_strerror(status) else { return "error \(status)" }
         return String(cString: text)
     }
+}
+
+/// libcsv terminator class for LF files: only LF ends a record.
+private let isLineFeed: @convention(c) (UInt8) -> Int32 = { $0 == 0x0A ? 1 : 0 }
+
+/// libcsv space class for LF files: space and tab (libcsv's default) plus CR.
+private let isSpaceTabOrCarriageReturn: @convention(c) (UInt8) -> Int32 = { c in
+    c == 0x20 || c == 0x09 || c == 0x0D ? 1 : 0
 }

@@ -148,7 +148,7 @@ public final class Ingester {
     }
 
     private func startParsing(_ dialect: Dialect) throws(IngestError) {
-        parser = try CSVParser(delimiter: dialect.delimiter)
+        parser = try CSVParser(delimiter: dialect.delimiter, lineEnd: dialect.lineEnd)
         state.pointee.lineEnd = dialect.lineEnd
         state.pointee.report.delimiters.append(dialect.delimiter)
         let bytes = preamble

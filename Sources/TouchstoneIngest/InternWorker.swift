@@ -196,7 +196,7 @@ private struct Builder {
         guard n > 0 else { return }
         // Customer ids: read all their slots before interning any (overlapping cache misses).
         var symbols = table.caseNames
-        table.caseNames = SymbolTable()  // hand over the storage: no copy on write
+        table.caseNames = SymbolTable(seed: symbols.seed)  // hand over the storage: no copy on write
         var next = symbols.count
         var invalid = 0
         caseIDs.removeAll(keepingCapacity: true)

@@ -4,9 +4,15 @@
 /// ids keyed by a hash of the raw bytes (the layout of swift-collections' `OrderedSet`). No
 /// `String` is created while interning; `name(_:)` decodes one on demand.
 ///
+/// The hash is keyed with a random `HashSeed` drawn once per table, so input crafted to make
+/// names collide (hash flooding) cannot be prepared in advance: ids still follow first
+/// appearance, so results never depend on the seed.
+///
 /// Cost: `intern` is O(length) expected (linear probing, load ≤ 3/4); memory is the distinct
 /// bytes, 8 bytes of offset per symbol, and 32-byte slots for 4/3 to 8/3 slots per symbol.
 public struct SymbolTable: Sendable {
+    /// The keys of this table's hash.
+    let seed: HashSeed
     /// All distinct symbols' bytes, back to back.
     private var arena: [UInt8] = []
     /// `ends[i]` is the end offset of symbol `i` in `arena`; symbol `i` starts at `ends[i-1]` (or 0).
@@ -71,7 +77,15 @@ public struct SymbolTable: Sendable {
         var isInline: Bool { w2 >> 56 != 0xFF }
     }
 
-    public init() {}
+    /// An empty table with a fresh random hash seed.
+    public init() {
+        seed = HashSeed.random()
+    }
+
+    /// An empty table hashing with `seed` (tests use a known one to craft collisions).
+    init(seed: HashSeed) {
+        self.seed = seed
+    }
 
     /// Number of distinct symbols.
     public var count: Int { ends.count }
@@ -81,7 +95,7 @@ public struct SymbolTable: Sendable {
 
     /// Returns the id of `bytes`, adding it when new.
     public mutating func intern(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        let (h, key) = SymbolTable.hashAndKey(bytes)
+        let (h, key) = hashAndKey(bytes)
         return intern(bytes, hash: h, key: key)
     }
 
@@ -96,7 +110,7 @@ public struct SymbolTable: Sendable {
         keys.removeAll(keepingCapacity: true)
         var start = 0
         for end in ends {
-            let (h, key) = SymbolTable.hashAndKey(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+            let (h, key) = hashAndKey(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
             hashes.append(h)
             keys.append(key)
             start = end
@@ -140,7 +154,7 @@ public struct SymbolTable: Sendable {
 
     /// Returns the id of `bytes` when it was interned before.
     public func lookup(_ bytes: UnsafeRawBufferPointer) -> UInt32? {
-        let (h, key) = SymbolTable.hashAndKey(bytes)
+        let (h, key) = hashAndKey(bytes)
         return probe(bytes, h, key).found
     }
 
@@ -218,45 +232,83 @@ public struct SymbolTable: Sendable {
         mask = newMask
     }
 
-    /// The hash and packed key of `bytes`: keys that fit inline hash their three words (a few
-    /// multiplications), longer ones hash their bytes.
+    /// The hash and packed key of `bytes`: keys that fit inline hash their three words (two
+    /// folded multiplications), longer ones hash their bytes 16 at a time.
     @inline(__always)
-    static func hashAndKey(_ bytes: UnsafeRawBufferPointer) -> (UInt32, Key) {
+    func hashAndKey(_ bytes: UnsafeRawBufferPointer) -> (UInt32, Key) {
         let key = Key(bytes)
         guard key.isInline else { return (hash(bytes), key) }
-        var h = (key.w0 ^ 0x9E37_79B9_7F4A_7C15) &* 0xFF51_AFD7_ED55_8CCD
-        h = (h ^ (h >> 32) ^ key.w1) &* 0xC4CE_B9FE_1A85_EC53
-        h = (h ^ (h >> 32) ^ key.w2) &* 0xFF51_AFD7_ED55_8CCD
-        h ^= h >> 29
+        var h = HashSeed.fold(key.w0 ^ seed.k0, key.w1 ^ seed.k1)
+        h = HashSeed.fold(h ^ key.w2 ^ seed.k2, seed.k3)
         return (UInt32(truncatingIfNeeded: h ^ (h >> 32)), key)
     }
 
-    /// A fast 32-bit hash of raw bytes (8 bytes at a time, multiply-xorshift mixing).
+    /// A keyed 32-bit hash of raw bytes: 16 bytes at a time folded into the state with one
+    /// 64 × 64 → 128-bit multiplication, the length in the initial state.
     @inline(__always)
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-        var offset = 0
+    func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         let n = bytes.count
-        while offset + 8 <= n {
-            let w = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-            offset += 8
+        var h = seed.k2 ^ UInt64(n)
+        guard let p = bytes.baseAddress else { return UInt32(truncatingIfNeeded: h) }
+        var offset = 0
+        while offset + 16 <= n {
+            let a = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            let b = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+            h = HashSeed.fold(a ^ seed.k0 ^ h, b ^ seed.k1)
+            offset += 16
         }
         if offset < n {
-            var w: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < n {
-                w |= UInt64(bytes[offset]) << shift
-                shift += 8
-                offset += 1
-            }
-            h = (h ^ w) &* 0xC4CE_B9FE_1A85_EC53
+            let rest = n - offset
+            let a = Key.word(p + offset, min(rest, 8))
+            let b = rest > 8 ? Key.word(p + offset + 8, rest - 8) : 0
+            h = HashSeed.fold(a ^ seed.k0 ^ h, b ^ seed.k1)
         }
-        h ^= h >> 29
-        h = h &* 0xFF51_AFD7_ED55_8CCD
-        h ^= h >> 32
-        return UInt32(truncatingIfNeeded: h)
+        h = HashSeed.fold(h ^ seed.k2, seed.k3)
+        return UInt32(truncatingIfNeeded: h ^ (h >> 32))
+    }
+
+    /// Number of slots a lookup of `bytes` examines (1 when it sits in its home slot, or when
+    /// that slot is empty): the measure of clustering the hash-flooding tests check.
+    func probeLength(_ bytes: UnsafeRawBufferPointer) -> Int {
+        let (h, key) = hashAndKey(bytes)
+        var i = Int(h) & mask
+        var length = 1
+        while slots[i].tag != 0 {
+            let s = slots[i]
+            if UInt32(truncatingIfNeeded: s.tag >> 32) == h && s.key == key {
+                let id = Int(UInt32(truncatingIfNeeded: s.tag)) &- 1
+                if key.isInline || matchesArena(id, bytes) { return length }
+            }
+            i = (i &+ 1) & mask
+            length += 1
+        }
+        return length
+    }
+}
+
+/// The secret keys of a `SymbolTable`'s hash, drawn from the system's random generator.
+///
+/// The hash folds each 16 bytes of input into its state with a 64 × 64 → 128-bit multiply
+/// whose halves are xored (the construction of wyhash and foldhash), with a key xored into
+/// each operand. Without the keys, an input cannot be made to collide on purpose: in the
+/// multiplication every bit of each operand affects the upper half. (With known keys it
+/// can, which the tests use: a word equal to `k1` zeroes one operand.) It is not a
+/// cryptographic MAC; it is the per-table random seeding that Go's maps and Rust's
+/// hashbrown rely on against flooding.
+struct HashSeed: Sendable, Equatable {
+    var k0: UInt64, k1: UInt64, k2: UInt64, k3: UInt64
+
+    /// Four keys from `SystemRandomNumberGenerator` (the operating system's generator).
+    static func random() -> HashSeed {
+        var generator = SystemRandomNumberGenerator()
+        return HashSeed(k0: generator.next(), k1: generator.next(), k2: generator.next(), k3: generator.next() | 1)
+    }
+
+    /// `a × b` as a 128-bit product, its two halves xored.
+    @inline(__always)
+    static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let product = a.multipliedFullWidth(by: b)
+        return product.high ^ product.low
     }
 }
 

@@ -16,7 +16,8 @@ public struct VariantID: Hashable, Comparable, Sendable {
 /// analysis and the conformance checker share it: everything that depends only on the
 /// sequence is computed once per variant.
 ///
-/// Sequences are hashed as id arrays (64-bit hash, open addressing; collisions are resolved by
+/// Sequences are hashed as id arrays (64-bit hash keyed with a random key per table, so crafted
+/// sequences cannot be made to collide; open addressing; collisions are resolved by
 /// comparing sequences). Cost: one pass over the events. Memory: 4 bytes per trace plus the
 /// distinct sequences (4 bytes per id of each) and 24 bytes per variant.
 public struct TraceVariants: Sendable {
@@ -62,13 +63,17 @@ public struct TraceVariants: Sendable {
     ///   - mergeRuns: count consecutive equal ids once.
     public init<ID: NodeIdentifier>(column: UnsafeBufferPointer<ID>, traceBounds bounds: [Int], mergeRuns merge: Bool) {
         var table = SequenceTable()
+        // A random key per table: sequences crafted to collide cannot be prepared in a log.
+        // Variant ids follow first appearance, so results do not depend on it.
+        var generator = SystemRandomNumberGenerator()
+        let key: (UInt64, UInt64) = (generator.next(), generator.next() | 1)
         let traceCount = bounds.count - 1
         var variantOfTrace = [VariantID](repeating: VariantID(rawValue: 0), count: max(0, traceCount))
         var scratch: [UInt32] = []
         for t in 0..<max(0, traceCount) {
             let lo = bounds[t], hi = bounds[t + 1]
             scratch.removeAll(keepingCapacity: true)
-            var h: UInt64 = 0xCBF2_9CE4_8422_2325
+            var h = key.0
             var previous = UInt32.max
             var i = lo
             while i < hi {
@@ -76,12 +81,10 @@ public struct TraceVariants: Sendable {
                 i += 1
                 if merge && node == previous && i > lo + 1 { continue }
                 scratch.append(node)
-                h = (h ^ UInt64(node)) &* 0x0000_0100_0000_01B3
-                h ^= h >> 29
+                h = Self.fold(h ^ UInt64(node), key.1)
                 previous = node
             }
-            h = (h ^ UInt64(scratch.count)) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
+            h = Self.fold(h ^ UInt64(scratch.count), key.1)
             variantOfTrace[t] = VariantID(table.lookup(h, scratch, trace: t))
         }
         self.variantOfTrace = variantOfTrace
@@ -89,6 +92,15 @@ public struct TraceVariants: Sendable {
         self.representative = table.firstTrace.map(TraceID.init)
         self.arena = table.arena
         self.ends = table.ends
+    }
+}
+
+extension TraceVariants {
+    /// `a × b` as a 128-bit product, its halves xored (a keyed mixing step; see `SymbolTable`).
+    @inline(__always)
+    static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let product = a.multipliedFullWidth(by: b)
+        return product.high ^ product.low
     }
 }
 

@@ -16,6 +16,18 @@ struct IngesterFixtureTests {
         #expect(o.rejects.isEmpty)
     }
 
+    @Test func loneCarriageReturnIsAFieldCharacter() {
+        // In a line-feed file only LF ends a row: a CR elsewhere is part of the field (trimmed
+        // at the ends of an unquoted field, like a space), never a second row of the same line.
+        let o = run("lone-cr.csv")
+        #expect(o.error == nil)
+        #expect(o.events.map(\.line) == [2, 3, 4, 5, 7])
+        #expect(o.events.map(\.touchpoint) == ["home", "b\rx", "a", "q\rq", "home"])
+        #expect(o.events.last?.micros == seconds(1_704_103_500))
+        #expect(o.rejects == [.init(line: 6, record: 5, column: nil, reason: .wrongFieldCount, raw: "c3,cart\r2024-01-01T10:04:00Z")])
+        #expect(o.rowsRead == 6 && o.rowsUsed == 5)
+    }
+
     @Test func semicolonWithQuotedDelimiter() {
         let o = run("semicolon.csv")
         #expect(o.events.map(\.touchpoint) == ["Anfrage; dringend", "Angebot"])
