@@ -28,7 +28,7 @@ public struct DiscoveryRenderer: Sendable {
     /// The whole output, ending in a newline.
     public func render(_ result: DiscoveryResult) -> String {
         switch format {
-        case .text: return text(result)
+        case .text: return TerminalText.escaped(text(result), keepingLineFeeds: true)
         case .json: return json(result)
         case .csv: return csv(result)
         case .dot: return dot(result)
@@ -48,15 +48,15 @@ public struct DiscoveryRenderer: Sendable {
             switch row {
             case .edge(let i):
                 let e = g.edges[i]
-                out += [CSVField.text(g.nodes[e.from].name), CSVField.text(g.nodes[e.to].name),
+                out += [CSVField.text(TraceMarker.escaped(g.nodes[e.from].name)), CSVField.text(TraceMarker.escaped(g.nodes[e.to].name)),
                         CSVField.number(e.frequency), CSVField.number(e.customers),
                         DecimalFormat.seconds(micros: e.duration.mean), DecimalFormat.seconds(micros: e.duration.median),
                         DecimalFormat.seconds(micros: e.duration.p90), DecimalFormat.seconds(micros: Double(e.duration.max))]
                     .joined(separator: ",")
             case .start(let n):
-                out += "\(CSVField.quoted(GraphView.startName)),\(CSVField.text(g.nodes[n].name)),\(g.nodes[n].starts),\(g.nodes[n].starts),,,,"
+                out += "\(CSVField.quoted(GraphView.startName)),\(CSVField.text(TraceMarker.escaped(g.nodes[n].name))),\(g.nodes[n].starts),\(g.nodes[n].starts),,,,"
             case .end(let n):
-                out += "\(CSVField.text(g.nodes[n].name)),\(CSVField.quoted(GraphView.endName)),\(g.nodes[n].ends),\(g.nodes[n].ends),,,,"
+                out += "\(CSVField.text(TraceMarker.escaped(g.nodes[n].name))),\(CSVField.quoted(GraphView.endName)),\(g.nodes[n].ends),\(g.nodes[n].ends),,,,"
             }
             out += "\n"
         }
@@ -145,13 +145,13 @@ public struct DiscoveryRenderer: Sendable {
             w.beginArray()
             for row in m.counts.indices {
                 w.beginObject()
-                w.field("from", row == 0 ? GraphView.startName : m.stages[row - 1])
+                w.field("from", row == 0 ? GraphView.startName : TraceMarker.escaped(m.stages[row - 1]))
                 w.field("total", m.rowTotal(row))
                 w.key("to")
                 w.beginArray()
                 for column in m.counts[row].indices where m.counts[row][column] > 0 {
                     w.beginObject()
-                    w.field("stage", column == m.stages.count ? GraphView.endName : m.stages[column])
+                    w.field("stage", column == m.stages.count ? GraphView.endName : TraceMarker.escaped(m.stages[column]))
                     w.field("count", m.counts[row][column])
                     w.field("row_share", m.rowShare(row, column))
                     w.endObject()
@@ -246,11 +246,12 @@ public struct DiscoveryRenderer: Sendable {
             lines.append("")
             lines.append("Stage transitions (visits; count and share of row)")
             var columns: [TextTable.Column] = [.init(title: "From \\ to", alignment: .left, flexible: true)]
-            for stage in m.stages { columns.append(.init(title: name(stage), alignment: .right, flexible: true)) }
+            func stageName(_ s: String) -> String { name(TraceMarker.escaped(s, markers: TraceMarker.displayMarkers)) }
+            for stage in m.stages { columns.append(.init(title: stageName(stage), alignment: .right, flexible: true)) }
             columns.append(.init(title: "end", alignment: .right, flexible: false))
             var matrix = TextTable(columns)
             for row in m.counts.indices {
-                var cells = [row == 0 ? "start" : name(m.stages[row - 1])]
+                var cells = [row == 0 ? "start" : stageName(m.stages[row - 1])]
                 for column in m.counts[row].indices {
                     let c = m.counts[row][column]
                     cells.append(c == 0 ? "·" : "\(c) \(DecimalFormat.percent(m.rowShare(row, column)))")
@@ -267,7 +268,7 @@ public struct DiscoveryRenderer: Sendable {
                 ])
                 for row in m.counts.indices {
                     for column in m.counts[row].indices where m.counts[row][column] > 0 {
-                        list.add([row == 0 ? "start" : name(m.stages[row - 1]), column == m.stages.count ? "end" : name(m.stages[column]),
+                        list.add([row == 0 ? "start" : stageName(m.stages[row - 1]), column == m.stages.count ? "end" : stageName(m.stages[column]),
                                   String(m.counts[row][column]), DecimalFormat.percent(m.rowShare(row, column))])
                     }
                 }
@@ -289,7 +290,9 @@ public struct DiscoveryRenderer: Sendable {
 
     // MARK: DOT
 
-    /// `s` escaped for a double-quoted DOT string: backslash, quote, and line breaks as `\n`.
+    /// `s` escaped for a double-quoted DOT string: backslash, quote, line feeds as `\n`,
+    /// carriage returns dropped, and every other control or bidi formatting character
+    /// (`TerminalText.isUnsafe`, NUL included) written as the visible text `\u{hex}`.
     public static func dotEscape(_ s: String) -> String {
         var out = ""
         for ch in s.unicodeScalars {
@@ -298,7 +301,8 @@ public struct DiscoveryRenderer: Sendable {
             case "\"": out += "\\\""
             case "\n": out += "\\n"
             case "\r": break
-            default: out.unicodeScalars.append(ch)
+            default:
+                if TerminalText.isUnsafe(ch) { out += "\\\\u{\(String(ch.value, radix: 16))}" } else { out.unicodeScalars.append(ch) }
             }
         }
         return out
@@ -315,7 +319,7 @@ public struct DiscoveryRenderer: Sendable {
         out += "  start [label=\"start\", shape=circle, style=filled, fillcolor=\"#d9f2d9\"];\n"
         out += "  end [label=\"end\", shape=doublecircle, style=filled, fillcolor=\"#f2d9d9\"];\n"
         for (i, n) in g.nodes.enumerated() where r.view.nodes[i] {
-            out += "  n\(i) [label=\"\(DiscoveryRenderer.dotEscape(n.name))\\n\(n.events) event\(n.events == 1 ? "" : "s")\"];\n"
+            out += "  n\(i) [label=\"\(DiscoveryRenderer.dotEscape(TraceMarker.escaped(n.name, markers: TraceMarker.displayMarkers)))\\n\(n.events) event\(n.events == 1 ? "" : "s")\"];\n"
         }
         let frequencies = r.view.edges.map { g.edges[$0].frequency }
         let low = frequencies.min() ?? 0, high = frequencies.max() ?? 0
@@ -335,8 +339,10 @@ public struct DiscoveryRenderer: Sendable {
 
     // MARK: Mermaid
 
-    /// `s` escaped for a double-quoted Mermaid label: entity codes for `"`, `#`, `<`, `>`, `&`
-    /// and backtick, line breaks as `<br/>`.
+    /// `s` escaped for a double-quoted Mermaid label: entity codes for `"`, `#`, `<`, `>`, `&`,
+    /// backtick and `%` (so `%%` can't start a directive or comment), line breaks as `<br/>`,
+    /// carriage returns dropped, other control and bidi formatting characters
+    /// (`TerminalText.isUnsafe`) as the visible text `\u{hex}`.
     public static func mermaidEscape(_ s: String) -> String {
         var out = ""
         for ch in s.unicodeScalars {
@@ -347,9 +353,11 @@ public struct DiscoveryRenderer: Sendable {
             case ">": out += "#gt;"
             case "&": out += "#amp;"
             case "`": out += "#96;"
+            case "%": out += "#37;"
             case "\n": out += "<br/>"
             case "\r": break
-            default: out.unicodeScalars.append(ch)
+            default:
+                if TerminalText.isUnsafe(ch) { out += "\\u{\(String(ch.value, radix: 16))}" } else { out.unicodeScalars.append(ch) }
             }
         }
         return out
@@ -359,7 +367,7 @@ public struct DiscoveryRenderer: Sendable {
         let g = r.graph
         var out = "flowchart LR\n  start((\"start\"))\n  end_((\"end\"))\n"
         for (i, n) in g.nodes.enumerated() where r.view.nodes[i] {
-            out += "  n\(i)[\"\(DiscoveryRenderer.mermaidEscape(n.name))<br/>\(n.events) event\(n.events == 1 ? "" : "s")\"]\n"
+            out += "  n\(i)[\"\(DiscoveryRenderer.mermaidEscape(TraceMarker.escaped(n.name, markers: TraceMarker.displayMarkers)))<br/>\(n.events) event\(n.events == 1 ? "" : "s")\"]\n"
         }
         for row in r.view.rows {
             switch row {
