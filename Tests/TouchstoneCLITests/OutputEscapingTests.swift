@@ -126,4 +126,39 @@ struct OutputEscapingTests {
         #expect(r.stderr.utf8.count < 8_000, "stderr is \(r.stderr.utf8.count) bytes")
         #expect(r.stderr.contains("more)"), "\(r.stderr.prefix(3000))")
     }
+
+    @Test func checkTextAndPerCustomerCSVCarryNoTerminalControls() throws {
+        let csv = """
+        customer_id,touchpoint,timestamp
+        \(Self.hostile),home,2024-01-01T10:00:00Z
+        \(Self.hostile),\(Self.hostile),2024-01-01T10:01:00Z
+        c2,home,2024-01-01T10:02:00Z
+        c2,buy,2024-01-01T10:03:00Z
+
+        """
+        let (dir, path) = try Self.log(Array(csv.utf8))
+        let map = dir.appendingPathComponent("journey.yaml")
+        try """
+        journey: shop
+        stages:
+          - id: s
+            steps:
+              - id: home
+                touchpoints: [home]
+              - id: buy
+                touchpoints: [buy]
+        """.write(to: map, atomically: true, encoding: .utf8)
+        let perCustomer = dir.appendingPathComponent("customers.csv").path
+        let r = try CLI.run(["check", path, "--map", map.path, "--per-customer", perCustomer])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(Self.isTerminalSafe(r.stdout), "\(r.stdout)")
+        #expect(Self.isTerminalSafe(r.stderr), "\(r.stderr)")
+        let coverage = try CLI.run(["map", "validate", map.path, path])
+        #expect(coverage.status == 0, "\(coverage.stderr)")
+        #expect(coverage.stdout.contains("\\u{1b}]0;owned"), "unmatched touchpoint shown escaped: \(coverage.stdout)")
+        #expect(Self.isTerminalSafe(coverage.stdout), "\(coverage.stdout)")
+        let rows = try String(contentsOfFile: perCustomer, encoding: .utf8)
+        #expect(Self.isTerminalSafe(rows), "\(rows)")
+        #expect(rows.contains("\u{FFFD}]0;owned"), "\(rows)")
+    }
 }
