@@ -78,7 +78,9 @@ extension JourneyMap {
 
     /// `text` as a YAML double-quoted scalar: `"` and `\` escaped, control characters, line
     /// and paragraph separators, the byte-order mark and other non-printable characters as
-    /// `\u` escapes with four hex digits (YAML 1.1 and 1.2 read them the same way).
+    /// `\u` escapes with four hex digits (YAML 1.1 and 1.2 read them the same way); so are the
+    /// bidi formatting characters (U+061C, U+200E, U+200F, U+202A…U+202E, U+2066…U+2069),
+    /// which would reorder the line on a terminal.
     public static func yamlQuoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
@@ -92,7 +94,8 @@ extension JourneyMap {
                 let v = scalar.value
                 let printable = (v >= 0x20 && v < 0x7F) || (v >= 0xA0 && v <= 0xD7FF && v != 0x2028 && v != 0x2029)
                     || (v >= 0xE000 && v <= 0xFFFD && v != 0xFEFF) || (v >= 0x10000 && v <= 0x10FFFF)
-                if printable {
+                let bidi = v == 0x061C || v == 0x200E || v == 0x200F || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+                if printable && !bidi {
                     out.unicodeScalars.append(scalar)
                 } else if v <= 0xFFFF {
                     out += "\\u" + hex(v, digits: 4)

@@ -99,7 +99,7 @@ public struct ColumnMapping: Sendable, Equatable {
         var columns: [MappedColumn] = []
         func listing() -> String {
             guard let header else { return "the input has no header; \(fieldCount) columns" }
-            return "header: " + header.enumerated().map { "\($0.offset + 1)=\($0.element)" }.joined(separator: ", ")
+            return "header: " + IngestError.boundedList(header.enumerated().map { "\($0.offset + 1)=\($0.element)" })
         }
         func find(_ ref: ColumnReference, _ role: ColumnRole) throws(IngestError) -> MappedColumn {
             switch ref {
@@ -114,7 +114,7 @@ public struct ColumnMapping: Sendable, Equatable {
                 }
                 let hits = header.indices.filter { header[$0] == name }
                 if hits.count > 1 {
-                    throw IngestError(source: source, message: "\(role) column '\(name)' appears \(hits.count) times (columns \(hits.map { String($0 + 1) }.joined(separator: ", "))); give its position instead")
+                    throw IngestError(source: source, message: "\(role) column '\(name)' appears \(hits.count) times (columns \(IngestError.boundedList(hits.map { String($0 + 1) }))); give its position instead")
                 }
                 guard let i = hits.first else {
                     throw IngestError(source: source, message: "no column named '\(name)' for \(role) (\(listing()))")

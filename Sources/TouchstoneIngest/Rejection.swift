@@ -58,6 +58,25 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `items` joined with `, ` for a message, bounded: at most `limit` items, each cut to
+    /// `valueLimit` characters with `…`, then ` … (N more)` when some were left out, so a
+    /// header of 500,000 columns gives a message of a few kilobytes, not megabytes.
+    public static func boundedList(_ items: [String], limit: Int = 20, valueLimit: Int = 60) -> String {
+        var text = items.prefix(limit).map { boundedValue($0, limit: valueLimit) }.joined(separator: ", ")
+        if items.count > limit { text += ", … (\(items.count - limit) more)" }
+        return text
+    }
+
+    /// `value` cut to `limit` characters with `…` appended when cut, for a message.
+    public static func boundedValue(_ value: String, limit: Int = 60) -> String {
+        var count = 0
+        for i in value.indices {
+            if count == limit { return value[..<i] + "…" }
+            count += 1
+        }
+        return value
+    }
+
     /// `path:line:column: message`, leaving out the parts that are unknown.
     public var description: String {
         var prefix = ""

@@ -10,10 +10,19 @@ public enum CSVField {
     /// when needed.
     ///
     /// A value starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`
-    /// (OWASP CSV-injection advice); a value containing a comma, quote, CR or LF is wrapped in
-    /// quotes with inner quotes doubled. Use `number` for numbers Touchstone writes itself.
+    /// (OWASP CSV-injection advice); control and bidi formatting characters other than tab, CR
+    /// and LF (`TerminalText.isUnsafe`) become U+FFFD, so the file is safe to print; a value
+    /// containing a comma, quote, CR or LF is wrapped in quotes with inner quotes doubled. Use
+    /// `number` for numbers Touchstone writes itself.
     public static func text(_ value: String) -> String {
         var v = value
+        if v.unicodeScalars.contains(where: { TerminalText.isUnsafe($0) && $0 != "\t" && $0 != "\r" && $0 != "\n" }) {
+            var safe = ""
+            for s in v.unicodeScalars {
+                safe.unicodeScalars.append(TerminalText.isUnsafe(s) && s != "\t" && s != "\r" && s != "\n" ? "\u{FFFD}" : s)
+            }
+            v = safe
+        }
         if let first = v.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
             v = "'" + v
         }

@@ -394,6 +394,6 @@ public struct CheckRenderer: Sendable {
                 lines.append("  \(t.failed ? "FAILED" : "ok    ")  \(t.threshold.description): \(fixed(t.value))")
             }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return TerminalText.escaped(lines.joined(separator: "\n") + "\n", keepingLineFeeds: true)
     }
 }

@@ -77,7 +77,28 @@ public struct JSONWriter: Sendable {
         if stack.isEmpty { output += "\n" }
     }
 
-    /// Appends `s` as a JSON string literal.
+    /// `names` made unique for use as the keys of one object: the first occurrence of a name
+    /// keeps it; a later one (two distinct invalid-UTF-8 names both print with U+FFFD) gets
+    /// ` #2`, ` #3`, … appended, skipping any key that is itself one of `names` or already
+    /// given. Order and count are kept. Cost: O(names) expected.
+    public static func uniqueKeys(_ names: [String]) -> [String] {
+        let all = Set(names)
+        guard all.count < names.count else { return names }
+        var used = Set<String>()
+        var keys: [String] = []
+        keys.reserveCapacity(names.count)
+        for name in names {
+            if used.insert(name).inserted { keys.append(name); continue }
+            var k = 2
+            while all.contains("\(name) #\(k)") || used.contains("\(name) #\(k)") { k += 1 }
+            used.insert("\(name) #\(k)")
+            keys.append("\(name) #\(k)")
+        }
+        return keys
+    }
+
+    /// Appends `s` as a JSON string literal; control, C1 and bidi formatting characters
+    /// (`TerminalText.isUnsafe`) and U+2028/U+2029 as `\uXXXX`.
     public static func appendString(_ s: String, to out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
@@ -90,7 +111,7 @@ public struct JSONWriter: Sendable {
             case "\u{08}": out += "\\b"
             case "\u{0C}": out += "\\f"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                if TerminalText.isUnsafe(scalar) || scalar.value == 0x2028 || scalar.value == 0x2029 {
                     let hex = String(scalar.value, radix: 16, uppercase: false)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

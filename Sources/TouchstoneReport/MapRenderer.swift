@@ -24,7 +24,7 @@ public enum MapRenderer {
         if !map.segment.isEmpty {
             line("Segment: " + map.segment.map { "\(Text.printable($0.attribute))=\(Text.printable($0.value))" }.joined(separator: ", "))
         }
-        return out
+        return TerminalText.escaped(out, keepingLineFeeds: true)
     }
 
     /// How the map's patterns cover a log: shares, the `top` most frequent unmapped
@@ -55,7 +55,7 @@ public enum MapRenderer {
                 line("  \(Text.truncate(Text.printable(t.name), 70))  \(t.events)  \(t.steps.joined(separator: ", "))")
             }
         }
-        return out
+        return TerminalText.escaped(out, keepingLineFeeds: true)
     }
 
     /// A share 0…1 as a percentage with one decimal: `0.9697` → `97.0%`.

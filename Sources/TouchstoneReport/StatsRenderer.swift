@@ -46,7 +46,7 @@ public enum StatsRenderer {
         section(&out, "Touchpoints", stats.touchpoints)
         if !stats.stages.isEmpty { section(&out, "Stages", stats.stages) }
         if !stats.channels.isEmpty { section(&out, "Channels", stats.channels) }
-        return out
+        return TerminalText.escaped(out, keepingLineFeeds: true)
     }
 
     private static func section(_ out: inout String, _ title: String, _ counts: [LogStatistics.Count]) {
@@ -73,7 +73,7 @@ enum Text {
     static func printable(_ s: String) -> String {
         var out = ""
         for u in s.unicodeScalars {
-            if u.value < 0x20 || u.value == 0x7F { out += "\\u{\(String(u.value, radix: 16))}" } else { out.unicodeScalars.append(u) }
+            if TerminalText.isUnsafe(u) { out += "\\u{\(String(u.value, radix: 16))}" } else { out.unicodeScalars.append(u) }
         }
         return out
     }
@@ -168,9 +168,10 @@ extension StatsRenderer {
         return w.output + "\n"
     }
 
+    /// Names as keys, made unique with `JSONWriter.uniqueKeys` (docs/stats-json.md).
     private static func counts(_ w: inout JSONWriter, _ counts: [LogStatistics.Count]) {
         w.beginObject()
-        for c in counts { w.field(c.name, c.events) }
+        for (key, c) in zip(JSONWriter.uniqueKeys(counts.map(\.name)), counts) { w.field(key, c.events) }
         w.endObject()
     }
 }

@@ -80,11 +80,12 @@ func displayWidth(_ ch: Character) -> Int {
     }
 }
 
-/// Log text made safe for one line of a terminal table: control characters become spaces.
+/// Log text made safe for one line of a terminal table: control and bidi formatting
+/// characters (`TerminalText.isUnsafe`) become spaces.
 func singleLine(_ text: String) -> String {
     var out = ""
     for s in text.unicodeScalars {
-        if s.value < 0x20 || s.value == 0x7F { out += " " } else { out.unicodeScalars.append(s) }
+        if TerminalText.isUnsafe(s) { out += " " } else { out.unicodeScalars.append(s) }
     }
     return out
 }

@@ -97,9 +97,9 @@ struct StatsCommandTests {
         #expect(r.status == 0)
         let text = try String(contentsOfFile: rejects, encoding: .utf8)
         #expect(text == """
-        line,record,reason,row
-        2,1,"bad_quoting: field 2: a quote inside an unquoted field, or text after a closing quote","c1,ho""me,2024-01-01T10:00:00Z"
-        3,2,"bad_quoting: field 2: a quote inside an unquoted field, or text after a closing quote","c1,""home""x,2024-01-01T10:01:00Z"
+        line,record,reason,row,row_base64
+        2,1,"bad_quoting: field 2: a quote inside an unquoted field, or text after a closing quote","c1,ho""me,2024-01-01T10:00:00Z",YzEsaG8ibWUsMjAyNC0wMS0wMVQxMDowMDowMFo=
+        3,2,"bad_quoting: field 2: a quote inside an unquoted field, or text after a closing quote","c1,""home""x,2024-01-01T10:01:00Z",YzEsImhvbWUieCwyMDI0LTAxLTAxVDEwOjAxOjAwWg==
 
         """)
     }

@@ -58,7 +58,7 @@ struct OutputSafetyTests {
         #expect(r.status == 2)
         #expect(try String(contentsOf: out, encoding: .utf8) == "yesterday\n")
         // The rejects file is what the user needs then: written in full.
-        #expect(try String(contentsOf: rejects, encoding: .utf8).hasPrefix("line,record,reason,row\n"))
+        #expect(try String(contentsOf: rejects, encoding: .utf8).hasPrefix("line,record,reason,row,row_base64\n"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["log.csv", "rejects.csv", "stats.txt"])
         // A fatal input error: no temporary file is left behind.
         let broken = dir.appendingPathComponent("broken.csv")

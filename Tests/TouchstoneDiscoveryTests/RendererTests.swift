@@ -236,3 +236,54 @@ func nastyLog() -> EventLog {
         #expect(String(doc[start.upperBound..<end.lowerBound]) == json)
     }
 }
+
+/// Escaping that keeps hostile names from hijacking an output (issue 13).
+@Suite("Output escaping in renderers")
+struct RendererEscapingTests {
+    @Test func dotLabelsHaveNoControlBytes() {
+        let escaped = DiscoveryRenderer.dotEscape("a\u{0}b\u{1B}[2J\u{9B}c\u{202E}d\te")
+        #expect(escaped == #"a\\u{0}b\\u{1b}[2J\\u{9b}c\\u{202e}d\\u{9}e"#)
+        #expect(!escaped.unicodeScalars.contains { TerminalText.isUnsafe($0) })
+    }
+
+    @Test func mermaidLabelsCannotStartADirective() {
+        let escaped = DiscoveryRenderer.mermaidEscape("%%{init: {'theme':'dark'}}%%\u{1B}x")
+        #expect(!escaped.contains("%"))
+        #expect(escaped == #"#37;#37;{init: {'theme':'dark'}}#37;#37;\u{1b}x"#)
+    }
+
+    @Test func everyFormatEscapesControlsAndMarkerNames() throws {
+        var t = EventTable(stages: true, channels: false)
+        t.append(case: "c1", activity: "<start>", timestamp: 0, stage: "start")
+        t.append(case: "c1", activity: "x\u{0}\u{1B}]0;t\u{7}", timestamp: 1_000_000, stage: "<end>")
+        let result = try DiscoveryResult(EventLog(t))
+        for format in DiscoveryFormat.allCases {
+            let out = DiscoveryRenderer(format: format).render(result)
+            #expect(!out.unicodeScalars.contains { $0 != "\n" && TerminalText.isUnsafe($0) }, "\(format): \(out)")
+        }
+        let csv = DiscoveryRenderer(format: .csv).render(result)
+        #expect(csv.contains("\n<start>,\\<start>,1,1,,,,\n"), "\(csv)")
+        let dot = DiscoveryRenderer(format: .dot).render(result)
+        #expect(dot.contains(#"x\\u{0}\\u{1b}]0;t\\u{7}"#), "\(dot)")
+    }
+
+    @Test func uniqueKeysKeepTheFirstAndNumberTheRest() {
+        #expect(JSONWriter.uniqueKeys(["a", "b"]) == ["a", "b"])
+        #expect(JSONWriter.uniqueKeys(["a\u{FFFD}", "a\u{FFFD}", "a\u{FFFD} #2", "a\u{FFFD}"])
+                == ["a\u{FFFD}", "a\u{FFFD} #3", "a\u{FFFD} #2", "a\u{FFFD} #4"])
+    }
+
+    @Test func markerNamesGetOneMoreBackslash() {
+        #expect(TraceMarker.escaped("<start>") == "\\<start>")
+        #expect(TraceMarker.escaped("\\\\<end>") == "\\\\\\<end>")
+        #expect(TraceMarker.escaped("<start> x") == "<start> x")
+        #expect(TraceMarker.escaped("start", markers: TraceMarker.displayMarkers) == "\\start")
+    }
+
+    @Test func boundedTextSaysHowMuchWasLeftOut() {
+        #expect(TerminalText.bounded("abcdef", limit: 4) == "abcd … (2 more characters)")
+        #expect(TerminalText.bounded("abc", limit: 4) == "abc")
+        #expect(IngestError.boundedList((1...25).map(String.init), limit: 3) == "1, 2, 3, … (22 more)")
+        #expect(TerminalText.diagnostic("ok\n\u{1B}[2J") == "ok\n\\u{1b}[2J")
+    }
+}

@@ -1,4 +1,5 @@
 import TouchstoneIngest
+import TouchstoneReport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -60,8 +61,10 @@ enum Diagnostics {
 
     static func note(_ message: String) { write("note: " + message + "\n") }
 
+    /// Writes `text` with every line made terminal-safe and bounded (`TerminalText.diagnostic`):
+    /// log text in a message can neither drive the terminal nor print megabytes.
     static func write(_ text: String) {
-        var text = text
+        var text = TerminalText.diagnostic(text)
         text.withUTF8 { bytes in _ = Glibc.write(2, bytes.baseAddress, bytes.count) }
     }
 }

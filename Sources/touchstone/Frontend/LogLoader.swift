@@ -1,4 +1,5 @@
 import TouchstoneIngest
+import TouchstoneReport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,32 +48,43 @@ enum LogLoader {
     }
 }
 
-/// Writes rejected rows as CSV: `line,record,reason,row` (plus `file` with several inputs).
+/// Writes rejected rows as CSV: `line,record,reason,row,row_base64` (plus `file` with several
+/// inputs).
+///
+/// `row` is the raw row made safe to open or print: invalid UTF-8 as U+FFFD, control and bidi
+/// formatting characters other than tab, CR and LF as U+FFFD, and a leading `=`, `+`, `-`, `@`,
+/// tab or CR neutralised with `'` (the same rule as `CSVField.text`; `reason` and `file` get it
+/// too). `row_base64` is the raw row, byte for byte, in standard Base64 (RFC 4648, padded): the
+/// only column to decode when the exact bytes matter. See docs/ingest.md.
 final class RejectsWriter {
     private let output: OutputFile
     private let inputs: [String]
     private let multipleInputs: Bool
     private var failure: FrontendError?
 
+    static let header = "line,record,reason,row,row_base64"
+
     init(path: String, multipleInputs: Bool, inputs: [String]) throws(FrontendError) {
         output = try OutputFile(path: path)
         self.inputs = inputs
         self.multipleInputs = multipleInputs
-        try output.write(multipleInputs ? "line,record,reason,row,file\n" : "line,record,reason,row\n")
+        try output.write(RejectsWriter.header + (multipleInputs ? ",file\n" : "\n"))
     }
 
     func write(_ r: Rejection) {
         guard failure == nil else { return }
-        var line = Array("\(r.line),\(r.record),".utf8)
-        line += RejectsWriter.quoted(Array((r.reason.rawValue + ": " + r.detail).utf8))
-        line.append(UInt8(ascii: ","))
-        line += RejectsWriter.quoted(r.raw)
+        var line = "\(r.line),\(r.record),"
+        line += RejectsWriter.field(r.reason.rawValue + ": " + r.detail)
+        line += ","
+        line += RejectsWriter.field(String(decoding: r.raw, as: UTF8.self))
+        line += ","
+        line += RejectsWriter.base64(r.raw)
         if multipleInputs {
-            line.append(UInt8(ascii: ","))
-            line += RejectsWriter.quoted(Array((r.source < inputs.count ? inputs[r.source] : "").utf8))
+            line += ","
+            line += RejectsWriter.field(r.source < inputs.count ? inputs[r.source] : "")
         }
-        line.append(0x0A)
-        do throws(FrontendError) { try output.write(bytes: line) } catch { failure = error }
+        line += "\n"
+        do throws(FrontendError) { try output.write(line) } catch { failure = error }
     }
 
     func close() throws(FrontendError) {
@@ -80,15 +92,45 @@ final class RejectsWriter {
         try output.close()
     }
 
-    /// RFC 4180 quoting, always applied; the bytes themselves are kept verbatim.
-    static func quoted(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [0x22]
-        out.reserveCapacity(bytes.count + 2)
-        for b in bytes {
-            out.append(b)
-            if b == 0x22 { out.append(0x22) }
+    /// `text` made safe (controls and bidi characters other than tab, CR and LF as U+FFFD),
+    /// neutralised against formulas with a leading `'`, and always quoted (RFC 4180).
+    static func field(_ text: String) -> String {
+        var safe = ""
+        for s in text.unicodeScalars {
+            if TerminalText.isUnsafe(s) && s != "\t" && s != "\r" && s != "\n" {
+                safe.unicodeScalars.append("\u{FFFD}")
+            } else {
+                safe.unicodeScalars.append(s)
+            }
         }
-        out.append(0x22)
-        return out
+        if let first = safe.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { safe = "'" + safe }
+        var out = "\""
+        for s in safe.unicodeScalars {
+            if s == "\"" { out += "\"\"" } else { out.unicodeScalars.append(s) }
+        }
+        return out + "\""
+    }
+
+    /// Standard Base64 (RFC 4648 section 4) with `=` padding.
+    static func base64(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var i = 0
+        while i + 3 <= bytes.count {
+            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+            for shift in [18, 12, 6, 0] { out.append(alphabet[Int((n >> UInt32(shift)) & 63)]) }
+            i += 3
+        }
+        let rest = bytes.count - i
+        if rest > 0 {
+            var n = UInt32(bytes[i]) << 16
+            if rest == 2 { n |= UInt32(bytes[i + 1]) << 8 }
+            out.append(alphabet[Int((n >> 18) & 63)])
+            out.append(alphabet[Int((n >> 12) & 63)])
+            out.append(rest == 2 ? alphabet[Int((n >> 6) & 63)] : UInt8(ascii: "="))
+            out.append(UInt8(ascii: "="))
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,0 +1,112 @@
+import TouchstoneDiscovery
+import TouchstoneTraces
+
+/// The `text` format: header, transitions, nodes, variants, stages (docs/discover.md).
+extension DiscoveryRenderer {
+    func text(_ r: DiscoveryResult) -> String {
+        let g = r.graph
+        var lines: [String] = []
+        func header(_ s: String) { lines.append(truncate(singleLine(s), width)) }
+        header("Journey discovery at \(r.level.rawValue) level")
+        header("Customers: \(r.customers) of \(r.inputCustomers)   Events: \(r.events) of \(r.inputEvents)   Transitions: \(g.transitions)")
+        header("Filters: " + (r.filters.isEmpty ? "none" : r.filters.joined(separator: "; ")))
+        var pruning = "Pruning: " + (r.pruning.isEmpty ? "none" : r.pruning.joined(separator: "; "))
+        if !r.pruning.isEmpty { pruning += " (hidden: \(r.view.hiddenEdges) edges, \(r.view.hiddenNodes) nodes)" }
+        header(pruning)
+        func name(_ s: String) -> String { singleLine(s) }
+
+        lines.append("")
+        lines.append("Transitions (\(r.view.edges.count) shown of \(g.edges.count))")
+        var edges = TextTable([
+            .init(title: "Source", alignment: .left, flexible: true), .init(title: "Target", alignment: .left, flexible: true),
+            .init(title: "Freq", alignment: .right, flexible: false), .init(title: "Cust", alignment: .right, flexible: false),
+            .init(title: "Share", alignment: .right, flexible: false), .init(title: "Mean", alignment: .right, flexible: false),
+            .init(title: "Median", alignment: .right, flexible: false), .init(title: "P90", alignment: .right, flexible: false),
+            .init(title: "Max", alignment: .right, flexible: false),
+        ])
+        for i in r.view.edges {
+            let e = g.edges[i]
+            edges.add([name(g.nodes[e.from].name), name(g.nodes[e.to].name), String(e.frequency), String(e.customers),
+                       DecimalFormat.percent(e.share), HumanDuration.format(micros: e.duration.mean),
+                       HumanDuration.format(micros: e.duration.median), HumanDuration.format(micros: e.duration.p90),
+                       HumanDuration.format(micros: Double(e.duration.max))])
+        }
+        lines += edges.render(width: width)
+
+        lines.append("")
+        lines.append("Nodes (\(r.view.nodes.filter { $0 }.count) shown of \(g.nodes.count))")
+        var nodes = TextTable([
+            .init(title: "Name", alignment: .left, flexible: true), .init(title: "Events", alignment: .right, flexible: false),
+            .init(title: "Visits", alignment: .right, flexible: false), .init(title: "Customers", alignment: .right, flexible: false),
+            .init(title: "Starts", alignment: .right, flexible: false), .init(title: "Ends", alignment: .right, flexible: false),
+            .init(title: "Median to next", alignment: .right, flexible: false),
+        ])
+        for (i, n) in g.nodes.enumerated() where r.view.nodes[i] {
+            nodes.add([name(n.name), String(n.events), String(n.visits), String(n.customers), String(n.starts), String(n.ends),
+                       HumanDuration.format(micros: n.medianTimeToNext)])
+        }
+        lines += nodes.render(width: width)
+
+        let v = r.variants
+        lines.append("")
+        let covered = v.variants.last.map { DecimalFormat.percent($0.cumulativeShare) } ?? "0.0%"
+        lines.append("Variants (\(v.variants.count) shown of \(v.variantCount), covering \(covered) of customers)")
+        var variants = TextTable([
+            .init(title: "#", alignment: .right, flexible: false), .init(title: "Customers", alignment: .right, flexible: false),
+            .init(title: "Share", alignment: .right, flexible: false), .init(title: "Cumul.", alignment: .right, flexible: false),
+            .init(title: "Median time", alignment: .right, flexible: false), .init(title: "Steps", alignment: .left, flexible: true),
+        ])
+        for (rank, variant) in v.variants.enumerated() {
+            variants.add([String(rank + 1), String(variant.customers), DecimalFormat.percent(variant.share),
+                          DecimalFormat.percent(variant.cumulativeShare), HumanDuration.format(micros: variant.medianThroughput),
+                          v.names(variant).map(name).joined(separator: " → ")])
+        }
+        lines += variants.render(width: width)
+
+        if let s = r.stages {
+            let m = s.matrix
+            lines.append("")
+            lines.append("Stage transitions (visits; count and share of row)")
+            var columns: [TextTable.Column] = [.init(title: "From \\ to", alignment: .left, flexible: true)]
+            func stageName(_ s: String) -> String { name(TraceMarker.escaped(s, markers: TraceMarker.displayMarkers)) }
+            for stage in m.stages { columns.append(.init(title: stageName(stage), alignment: .right, flexible: true)) }
+            columns.append(.init(title: "end", alignment: .right, flexible: false))
+            var matrix = TextTable(columns)
+            for row in m.counts.indices {
+                var cells = [row == 0 ? "start" : stageName(m.stages[row - 1])]
+                for column in m.counts[row].indices {
+                    let c = m.counts[row][column]
+                    cells.append(c == 0 ? "·" : "\(c) \(DecimalFormat.percent(m.rowShare(row, column)))")
+                }
+                matrix.add(cells)
+            }
+            let cellWidth = matrix.rows.flatMap { $0.dropFirst() }.map(displayWidth).max() ?? 1
+            if 2 + 12 + (m.stages.count + 1) * (cellWidth + 2) <= width {
+                lines += matrix.render(width: width)
+            } else {
+                var list = TextTable([
+                    .init(title: "From", alignment: .left, flexible: true), .init(title: "To", alignment: .left, flexible: true),
+                    .init(title: "Count", alignment: .right, flexible: false), .init(title: "Row share", alignment: .right, flexible: false),
+                ])
+                for row in m.counts.indices {
+                    for column in m.counts[row].indices where m.counts[row][column] > 0 {
+                        list.add([row == 0 ? "start" : stageName(m.stages[row - 1]), column == m.stages.count ? "end" : stageName(m.stages[column]),
+                                  String(m.counts[row][column]), DecimalFormat.percent(m.rowShare(row, column))])
+                    }
+                }
+                lines += list.render(width: width)
+            }
+            lines.append("")
+            lines.append("Stage funnel (" + (s.funnel.explicitOrder ? "given order" : "order of first appearance") + ")")
+            var funnel = TextTable([
+                .init(title: "Stage", alignment: .left, flexible: true), .init(title: "Customers", alignment: .right, flexible: false),
+                .init(title: "Share", alignment: .right, flexible: false), .init(title: "Of previous", alignment: .right, flexible: false),
+            ])
+            for step in s.funnel.steps {
+                funnel.add([name(step.stage), String(step.customers), DecimalFormat.percent(step.share), DecimalFormat.percent(step.fromPrevious)])
+            }
+            lines += funnel.render(width: width)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
