@@ -44,7 +44,7 @@ run() { # target corpus
     "$BIN/$1" -runs="$RUNS" "${limit[@]}" -max_len="$MAX_LEN" -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 \
         -print_final_stats=1 -artifact_prefix="$SCRATCH/artifacts/$1-" "$WORK/$2" 2> "$WORK/$1.log" || {
         tail -n 60 "$WORK/$1.log"; echo "FUZZ FAILURE in $1 (artifact in $SCRATCH/artifacts/)"; exit 1; }
-    grep -E '^#[0-9]+ +DONE|stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added' "$WORK/$1.log" || true
+    grep -E '^#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added' "$WORK/$1.log" || true
     echo "== $1: ok in $((SECONDS - start)) s"
 }
 run FuzzIngest ingest
