@@ -5,7 +5,7 @@
 # input is left in Fuzz/.build-fuzz/artifacts/ (minimize it with `-minimize_crash=1` and commit
 # it under Tests/Fixtures/fuzz/, where the test suite replays it).
 #
-#   Fuzz/run.sh [EXECUTIONS]     FUZZ_SECONDS=600 Fuzz/run.sh 0   (time-bound run instead)
+#   Fuzz/run.sh [EXECUTIONS]     FUZZ_SECONDS=600 Fuzz/run.sh -1   (time-bound run instead)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-100000}
