@@ -98,7 +98,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// Appends `s` as a JSON string literal; control, C1 and bidi formatting characters
-    /// (`TerminalText.isUnsafe`) and U+2028/U+2029 as `\uXXXX`.
+    /// (`TerminalText.isUnsafe`) and U+2028/U+2029 as `\u` with four hex digits.
     public static func appendString(_ s: String, to out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
