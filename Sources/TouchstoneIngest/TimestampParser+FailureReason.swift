@@ -6,11 +6,7 @@ extension TimestampParser {
     /// year in UTC (after its offset or zone) is outside 0000–9999 (`supportedRange`). Called
     /// only for rejected values, so it may redo the parse.
     mutating func failureReason(_ bytes: UnsafeRawBufferPointer) -> String? {
-        var lo = 0
-        var hi = bytes.count
-        while lo < hi && bytes[lo] == UInt8(ascii: " ") { lo += 1 }
-        while hi > lo && bytes[hi - 1] == UInt8(ascii: " ") { hi -= 1 }
-        guard lo < hi else { return nil }
+        guard let (lo, hi) = Self.trimmedSpaces(bytes) else { return nil }
         switch format {
         case .iso8601:
             guard let fields = Self.scanISO(bytes, lo, hi) else { return nil }

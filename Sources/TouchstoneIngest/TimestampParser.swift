@@ -33,15 +33,21 @@ public struct TimestampParser: Sendable {
         }
     }
 
-    /// Microseconds since the Unix epoch (UTC), or nil when `bytes` is not a valid value of the format
-    /// (wrong shape, trailing garbage, month 13, Feb 29 in a non-leap year, hour 25, minute 60, ...).
-    /// Leading/trailing ASCII spaces are tolerated.
-    public mutating func parse(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+    /// The bounds of `bytes` without leading and trailing ASCII spaces; nil when nothing is left.
+    @inline(__always)
+    static func trimmedSpaces(_ bytes: UnsafeRawBufferPointer) -> (Int, Int)? {
         var lo = 0
         var hi = bytes.count
         while lo < hi && bytes[lo] == UInt8(ascii: " ") { lo += 1 }
         while hi > lo && bytes[hi - 1] == UInt8(ascii: " ") { hi -= 1 }
-        guard lo < hi else { return nil }
+        return lo < hi ? (lo, hi) : nil
+    }
+
+    /// Microseconds since the Unix epoch (UTC), or nil when `bytes` is not a valid value of the format
+    /// (wrong shape, trailing garbage, month 13, Feb 29 in a non-leap year, hour 25, minute 60, ...).
+    /// Leading/trailing ASCII spaces are tolerated.
+    public mutating func parse(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard let (lo, hi) = Self.trimmedSpaces(bytes) else { return nil }
         switch format {
         case .iso8601:
             guard let fields = Self.scanISO(bytes, lo, hi) else { return nil }
