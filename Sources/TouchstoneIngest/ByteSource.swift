@@ -5,20 +5,41 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads an input's bytes into a caller-owned buffer: plain files and standard input with
-/// `read(2)`, gzip content (detected by its magic bytes) through `GzipReader`.
+/// Reads an input's bytes into a caller-owned buffer, as UTF-8: plain files and standard input
+/// with `read(2)`, gzip content (detected by its magic bytes) through `GzipReader`, and other
+/// encodings (`--encoding`, or a UTF-16 BOM or NUL pattern) through a `Transcoder`.
 final class ByteSource {
     private var fd: Int32 = -1
     private var gzip: GzipReader?
-    /// Bytes read ahead to look for the gzip magic (standard input), served first.
+    /// Bytes read ahead (the gzip magic of standard input, the start for encoding detection),
+    /// served first.
     private var lookahead: [UInt8] = []
     let name: String
     /// Size in bytes for plain files, nil for compressed or streamed input.
     private(set) var plainSize: Int?
 
+    /// The encoding asked for (nil: detect), and the one used once the start was read.
+    private let requested: TextEncoding?
+    private(set) var encoding = TextEncoding.utf8
+    private(set) var evidence = EncodingEvidence.assumed
+    private var decided = false
+    /// Transcoding: the decoder and its input buffer (`raw[rawStart..<rawEnd]` not yet decoded).
+    private var transcoder: Transcoder?
+    private var raw = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    private var rawStart = 0
+    private var rawEnd = 0
+    private var rawEnded = false
+
+    /// Whether bytes are converted (an encoding other than UTF-8).
+    var transcodes: Bool { transcoder != nil }
+    /// Code units read as U+FFFD because they are not valid in the input's encoding.
+    var replacements: Int { transcoder?.replacements ?? 0 }
+
     /// - Parameter maxExpansion: most decompressed bytes per compressed byte (nil: no limit).
-    init(_ input: InputSource, maxExpansion: Int? = nil) throws(IngestError) {
+    /// - Parameter encoding: the input's encoding; nil detects it (a BOM, UTF-16's NULs, else UTF-8).
+    init(_ input: InputSource, maxExpansion: Int? = nil, encoding: TextEncoding? = nil) throws(IngestError) {
         name = input.description
+        requested = encoding
         switch input {
         case .standardInput:
             let dupFD = dup(0)
@@ -75,11 +96,62 @@ final class ByteSource {
 
     deinit {
         if fd >= 0 { close(fd) }
+        raw.deallocate()
     }
 
-    /// Fills `buffer` as far as the input allows; returns the byte count, 0 at the end.
+    /// Reads the input's first bytes (up to 4 KiB, after gzip) and decides its encoding; done by
+    /// the first `read` otherwise.
+    func decideEncoding() throws(IngestError) {
+        guard !decided else { return }
+        decided = true
+        let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
+        defer { head.deallocate() }
+        let n = try readRaw(into: head)
+        let start = UnsafeRawBufferPointer(rebasing: head[0..<n])
+        let (resolved, why, bomLength) = TextEncoding.detect(start, requested: requested)
+        encoding = resolved
+        evidence = why
+        if resolved == .utf8 {
+            lookahead = Array(start) + lookahead
+            return
+        }
+        transcoder = Transcoder(encoding: resolved)
+        raw = .allocate(byteCount: 1 << 20, alignment: 16)
+        rawEnd = n - bomLength
+        if let b = raw.baseAddress, rawEnd > 0, let h = head.baseAddress { b.copyMemory(from: h + bomLength, byteCount: rawEnd) }
+        rawEnded = n == 0
+    }
+
+    /// Fills `buffer` (at least 4 bytes) with UTF-8 as far as the input allows; returns the
+    /// byte count, 0 at the end.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(IngestError) -> Int {
-        if let gzip { return try gzip.read(into: buffer) }
+        if !decided { try decideEncoding() }
+        guard transcoder != nil, let rawBase = raw.baseAddress else { return try readRaw(into: buffer) }
+        var produced = 0
+        while buffer.count - produced >= 4 {
+            if rawEnd - rawStart < 4 && !rawEnded {
+                // Keep the incomplete unit, if any, and read on after it.
+                let kept = rawEnd - rawStart
+                if kept > 0 { memmove(rawBase, rawBase + rawStart, kept) }
+                rawStart = 0
+                rawEnd = kept
+                let n = try readRaw(into: UnsafeMutableRawBufferPointer(rebasing: raw[kept...]))
+                if n == 0 { rawEnded = true }
+                rawEnd += n
+            }
+            guard rawEnd > rawStart else { break }
+            let (consumed, made) = transcoder?.decode(UnsafeRawBufferPointer(rebasing: raw[rawStart..<rawEnd]),
+                                                      into: UnsafeMutableRawBufferPointer(rebasing: buffer[produced...]),
+                                                      atEnd: rawEnded) ?? (0, 0)
+            rawStart += consumed
+            produced += made
+            if consumed == 0 && made == 0 && rawEnded { break }
+        }
+        return produced
+    }
+
+    /// Fills `buffer` with the input's bytes as stored (after gzip); 0 at the end.
+    private func readRaw(into buffer: UnsafeMutableRawBufferPointer) throws(IngestError) -> Int {
         guard let base = buffer.baseAddress else { return 0 }
         var filled = 0
         if !lookahead.isEmpty {
@@ -88,6 +160,10 @@ final class ByteSource {
                 if let b = raw.baseAddress { base.copyMemory(from: b, byteCount: filled) }
             }
             lookahead.removeFirst(filled)
+        }
+        if let gzip {
+            if filled < buffer.count { filled += try gzip.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...])) }
+            return filled
         }
         while filled < buffer.count {
             let n = Glibc.read(fd, base + filled, buffer.count - filled)

@@ -23,6 +23,9 @@ public struct IngestOptions: Sendable {
     public var columns = ColumnSelection()
     /// Field delimiter; nil detects one of `,` `;` tab `|` from the header line.
     public var delimiter: UInt8?
+    /// Character encoding of every input; nil detects it per input (a UTF-8 or UTF-16 BOM,
+    /// UTF-16's NUL bytes, else UTF-8). Other encodings are transcoded to UTF-8 as read.
+    public var encoding: TextEncoding?
     /// Whether the first record of each input is a header.
     public var hasHeader = true
     /// Timestamp format; nil detects it once from the first values.

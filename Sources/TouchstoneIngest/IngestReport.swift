@@ -27,6 +27,12 @@ public struct IngestReport: Sendable {
     /// Distinct names that are not valid UTF-8 (shown with U+FFFD).
     public internal(set) var invalidUTF8Names = 0
 
+    /// Per input, in input order: what was detected (encoding, dialect, timestamp format) and
+    /// its row counts.
+    public internal(set) var inputs: [InputReport] = []
+    /// The first rejection of each reason (for diagnosing a mostly rejected log).
+    public internal(set) var firstRejections: [RejectionReason: Rejection] = [:]
+
     /// Whether the input was read as two halves at the same time (see `IngestOptions`).
     public internal(set) var readInTwoHalves = false
 
@@ -35,6 +41,8 @@ public struct IngestReport: Sendable {
     mutating func count(_ rejection: Rejection) {
         rejectionCounts[rejection.reason, default: 0] += 1
         if sampleRejections.count < IngestReport.sampleLimit { sampleRejections.append(rejection) }
+        if firstRejections[rejection.reason] == nil { firstRejections[rejection.reason] = rejection }
+        if rejection.source < inputs.count { inputs[rejection.source].rowsRejected += 1 }
     }
 
     /// Adds the row, line and byte counts of a report of the same input's later part
@@ -45,6 +53,9 @@ public struct IngestReport: Sendable {
         blankLines += later.blankLines
         linesRead += later.linesRead
         bytesRead += later.bytesRead
+        if let first = inputs.indices.first, let other = later.inputs.first {
+            inputs[first].rowsRead += other.rowsRead
+        }
     }
 
     /// Share of rows read that were rejected (0 when nothing was read).

@@ -95,7 +95,7 @@ extension IngestState {
         let timestamp = timestampParser?.parse(scratch.slice(slotStart[2], slotLength[2]))
         guard let timestamp else {
             let value = String(decoding: slotBytes(2), as: UTF8.self)
-            let format = timestampParser.map { _ in report.timestampFormat?.description ?? "the timestamp format" } ?? "a timestamp"
+            let format = timestampParser.map { _ in currentFormat?.description ?? "the timestamp format" } ?? "a timestamp"
             let reason = timestampParser?.failureReason(scratch.slice(slotStart[2], slotLength[2])).map { ": " + $0 } ?? ""
             reject(.badTimestamp, column: columnOfSlot[2] + 1, "cannot read '\(value)' as \(format)\(reason)")
             return

@@ -1,8 +1,26 @@
 /// Inputs and slices: where each input, line and record starts and ends.
 extension IngestState {
     mutating func beginSource(_ name: String) {
+        if sourceIndex >= 0 && !formatGiven && fatal == nil {
+            // Each input detects its own timestamp format. One whose values decided none takes
+            // the format of the input before it; the first input shares its detection with
+            // the next inputs instead.
+            if detecting, let previous = lastDecidedFormat { startParsingTimestamps(previous) }
+            if !detecting {
+                timestampParser = nil
+                currentFormat = nil
+                detector = TimestampFormatDetector()
+                detectionStart = sourceIndex + 1
+            }
+        }
         table.sources.append(name)
         sourceIndex = table.sources.count - 1
+        report.inputs.append(InputReport(name: name))
+        if let currentFormat {
+            report.inputs[sourceIndex].timestampFormat = currentFormat
+            report.inputs[sourceIndex].timestampFormatDetected = !formatGiven
+        }
+        rowsAtSourceStart = report.rowsRead
         sourceName = name
         line = 1
         record = 0
@@ -72,6 +90,7 @@ extension IngestState {
         }
         recordOpen = false
         pending.removeAll(keepingCapacity: true)
+        if sourceIndex < report.inputs.count { report.inputs[sourceIndex].rowsRead = report.rowsRead - rowsAtSourceStart }
     }
 
     /// The raw bytes of the record in progress, without its line terminator.

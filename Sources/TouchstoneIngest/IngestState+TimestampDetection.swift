@@ -29,16 +29,27 @@ extension IngestState {
 
     /// Parses timestamps in `format`, found by detecting it elsewhere (a probe of the input).
     mutating func useDetectedFormat(_ format: TimestampFormat) {
-        timestampParser = TimestampParser(format: format, zone: timeZone)
-        report.timestampFormat = format
-        report.timestampFormatDetected = true
+        setFormat(format)
     }
 
     mutating func startParsingTimestamps(_ format: TimestampFormat) {
-        timestampParser = TimestampParser(format: format, zone: timeZone)
-        report.timestampFormat = format
-        report.timestampFormatDetected = true
+        setFormat(format)
         replayBuffered()
+    }
+
+    /// Parses the timestamps of the inputs from `detectionStart` on in `format`, detected.
+    private mutating func setFormat(_ format: TimestampFormat) {
+        timestampParser = TimestampParser(format: format, zone: timeZone)
+        currentFormat = format
+        lastDecidedFormat = format
+        if detectionStart == 0 {
+            report.timestampFormat = format
+            report.timestampFormatDetected = true
+        }
+        for i in report.inputs.indices where i >= detectionStart {
+            report.inputs[i].timestampFormat = format
+            report.inputs[i].timestampFormatDetected = true
+        }
     }
 
     /// Uses or rejects the records buffered while the format was unknown, in input order.
@@ -85,8 +96,14 @@ extension IngestState {
         case .success(let format):
             startParsingTimestamps(format)
         case .failure(let error):
+            if let previous = lastDecidedFormat {
+                // An input after the first whose values decide no format: the one before it.
+                startParsingTimestamps(previous)
+                return
+            }
             let column = mapping?.column(.timestamp)
-            fatal = IngestError(source: table.sources.first, line: nil,
+            let source = detectionStart < table.sources.count ? table.sources[detectionStart] : table.sources.first
+            fatal = IngestError(source: source, line: nil,
                                 message: "cannot detect the timestamp format of column '\(column?.name ?? "timestamp")': \(error.message)")
             throw fatal ?? IngestError(message: error.message)
         }
@@ -107,7 +124,8 @@ extension IngestState {
         if detector.samplesSeen == 0 {
             // Records exist but none has a usable timestamp value: they are all rejected.
             timestampParser = TimestampParser(format: .iso8601, zone: timeZone)
-            report.timestampFormat = nil
+            currentFormat = .iso8601
+            if detectionStart == 0 { report.timestampFormat = nil }
             replayBuffered()
             return
         }

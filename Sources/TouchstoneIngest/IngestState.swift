@@ -90,7 +90,18 @@ struct IngestState {
 
     // Timestamps.
     var timestampParser: TimestampParser?
+    /// The format `timestampParser` parses.
+    var currentFormat: TimestampFormat?
     var detector = TimestampFormatDetector()
+    /// Whether `--timestamp-format` gave the format (else it is detected per input).
+    let formatGiven: Bool
+    /// The first input whose timestamps the current detection decides (an input that does
+    /// not decide its format shares the detection of the inputs after it).
+    var detectionStart = 0
+    /// The format most recently decided, for an input whose own values decide none.
+    var lastDecidedFormat: TimestampFormat?
+    /// `report.rowsRead` when the current input began.
+    var rowsAtSourceStart = 0
     var buffered: [BufferedItem] = []
 
     init(options: IngestOptions, onRejection: ((Rejection) -> Void)?) {
@@ -103,8 +114,10 @@ struct IngestState {
         expectedFieldCount = options.expectedFieldCount
         self.onRejection = onRejection
         report.timeZone = options.timeZone
+        formatGiven = options.timestampFormat != nil
         if let format = options.timestampFormat {
             timestampParser = TimestampParser(format: format, zone: options.timeZone)
+            currentFormat = format
             report.timestampFormat = format
         }
     }

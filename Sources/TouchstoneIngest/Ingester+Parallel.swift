@@ -63,6 +63,9 @@ extension Ingester {
         table.append(secondTable, lineOffset: UInt32(truncatingIfNeeded: lineOffset), invalidUTF8: &report.invalidUTF8Names)
         report.absorb(secondReport)
         report.readInTwoHalves = true
+        if report.inputs[0].firstInvalidUTF8Line == nil, let line = secondReport.inputs.first?.firstInvalidUTF8Line {
+            report.inputs[0].firstInvalidUTF8Line = line + lineOffset
+        }
         for var rejection in second.rejections {
             rejection.line += lineOffset
             rejection.record += recordOffset

@@ -22,6 +22,10 @@ public final class Ingester {
     private var sourceOpen = false
     /// Bytes of the current input before its first line end is known (delimiter detection).
     private var preamble: [UInt8] = []
+    /// Looks for bytes that are not valid UTF-8 in the current input (off when it was
+    /// transcoded, since the transcoder's output is valid).
+    private var validator = UTF8Validator()
+    var validatesUTF8 = true
 
     /// - Parameter onRejection: called once per rejected row, in input order.
     public init(options: IngestOptions, onRejection: ((Rejection) -> Void)? = nil) {
@@ -42,15 +46,29 @@ public final class Ingester {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
         defer { buffer.deallocate() }
         var sources: [ByteSource] = []
-        for input in inputs { sources.append(try ByteSource(input, maxExpansion: options.maxExpansion)) }
+        for input in inputs {
+            sources.append(try ByteSource(input, maxExpansion: options.maxExpansion, encoding: options.encoding))
+        }
         if sources.count == 1, case .file(let path) = inputs[0], let threshold = options.parallelThresholdBytes,
-           let size = sources[0].plainSize, size >= threshold,
-           let result = try ingestInTwoHalves(path: path, size: size) {
-            return result
+           let size = sources[0].plainSize, size >= threshold {
+            try sources[0].decideEncoding()
+            if !sources[0].transcodes, var result = try ingestInTwoHalves(path: path, size: size) {
+                result.1.inputs[0].encoding = sources[0].encoding
+                result.1.inputs[0].encodingEvidence = sources[0].evidence
+                return result
+            }
         }
         let knownSize = sources.reduce(0) { $0 + ($1.plainSize ?? 0) }
         for source in sources {
             try begin(source: source.name)
+            try source.decideEncoding()
+            let index = state.pointee.sourceIndex
+            state.pointee.report.inputs[index].encoding = source.encoding
+            state.pointee.report.inputs[index].encodingEvidence = source.evidence
+            if source.transcodes {
+                validatesUTF8 = false
+                state.pointee.report.inputs[index].byteOrderMark = source.evidence == .byteOrderMark
+            }
             var reserved = false
             while true {
                 let n = try source.read(into: buffer)
@@ -61,6 +79,7 @@ public final class Ingester {
                     state.pointee.reserveEstimate(totalBytes: knownSize)
                 }
             }
+            state.pointee.report.inputs[index].replacedCharacters = source.replacements
             try endSource()
         }
         return try finish()
@@ -73,6 +92,8 @@ public final class Ingester {
             throw IngestError(source: name, message: "too many inputs (at most \(UInt16.max - 1))")
         }
         state.pointee.beginSource(name)
+        validator = UTF8Validator()
+        validatesUTF8 = true
         preamble.removeAll(keepingCapacity: true)
         parser = nil
         sourceOpen = true
@@ -82,6 +103,7 @@ public final class Ingester {
     public func consume(_ bytes: UnsafeRawBufferPointer) throws(IngestError) {
         guard sourceOpen else { throw IngestError(message: "consume called without begin(source:)") }
         state.pointee.report.bytesRead += bytes.count
+        if validatesUTF8 { validator.scan(bytes) }
         if parser == nil {
             preamble.append(contentsOf: bytes)
             // A first line longer than the look-back (a huge header) is sniffed from its start,
@@ -129,6 +151,11 @@ public final class Ingester {
         }
         state.pointee.beginFinalRecord()
         try p.finish(context: UnsafeMutableRawPointer(state), field: fieldCallback, record: recordCallback)
+        if validatesUTF8 {
+            validator.finish()
+            let index = state.pointee.sourceIndex
+            state.pointee.report.inputs[index].firstInvalidUTF8Line = validator.line(lineEnd: state.pointee.lineEnd)
+        }
         try state.pointee.endSource()
         if let error = state.pointee.fatal { throw error }
         parser = nil
@@ -151,6 +178,10 @@ public final class Ingester {
         parser = try CSVParser(delimiter: dialect.delimiter, lineEnd: dialect.lineEnd)
         state.pointee.lineEnd = dialect.lineEnd
         state.pointee.report.delimiters.append(dialect.delimiter)
+        let index = state.pointee.sourceIndex
+        state.pointee.report.inputs[index].delimiter = dialect.delimiter
+        state.pointee.report.inputs[index].lineEnd = dialect.lineEnd == 0x0D ? .cr : dialect.crlf ? .crlf : .lf
+        if dialect.bomLength > 0 { state.pointee.report.inputs[index].byteOrderMark = true }
         let bytes = preamble
         preamble = []
         try withBytes(bytes, from: dialect.bomLength) { (raw) throws(IngestError) in try process(raw) }
@@ -252,6 +283,8 @@ struct Dialect {
     /// `\n`, or `\r` for files with old Mac line ends.
     var lineEnd: UInt8
     var bomLength: Int
+    /// Whether the first line ends with CR LF.
+    var crlf = false
 
     /// Detects from `bytes` (the input's start) once its first line is complete or at the end.
     static func sniff(_ bytes: [UInt8], atEnd: Bool, forced: UInt8?) -> Dialect? {
@@ -260,13 +293,14 @@ struct Dialect {
         var counts: [UInt8: Int] = [0x2C: 0, 0x3B: 0, 0x09: 0, 0x7C: 0]
         var inQuotes = false
         var lineEnd: UInt8?
+        var crlf = false
         var i = bom
         while i < bytes.count {
             let c = bytes[i]
             if c == 0x22 { inQuotes.toggle() } else if !inQuotes {
                 if c == 0x0A { lineEnd = 0x0A; break }
                 if c == 0x0D {
-                    if i + 1 < bytes.count { lineEnd = bytes[i + 1] == 0x0A ? 0x0A : 0x0D; break }
+                    if i + 1 < bytes.count { crlf = bytes[i + 1] == 0x0A; lineEnd = crlf ? 0x0A : 0x0D; break }
                     if atEnd { lineEnd = 0x0D; break }
                     return nil
                 }
@@ -278,6 +312,6 @@ struct Dialect {
         let order: [UInt8] = [0x2C, 0x3B, 0x09, 0x7C]
         var best: UInt8 = 0x2C
         for d in order where counts[d, default: 0] > counts[best, default: 0] { best = d }
-        return Dialect(delimiter: forced ?? best, lineEnd: lineEnd ?? 0x0A, bomLength: bom)
+        return Dialect(delimiter: forced ?? best, lineEnd: lineEnd ?? 0x0A, bomLength: bom, crlf: crlf)
     }
 }

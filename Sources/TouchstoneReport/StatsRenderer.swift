@@ -43,10 +43,31 @@ public enum StatsRenderer {
         if !delimiters.isEmpty { line("  \(pad("delimiter", 24)) \(delimiters)") }
         line("  \(pad("timestamp format", 24)) \(report.timestampFormat?.description ?? "none")\(report.timestampFormatDetected ? " (detected)" : "")")
         line("  \(pad("time zone", 24)) \(report.timeZone)")
+        if report.inputs.count == 1, let input = report.inputs.first, input.encoding != .utf8 || input.encodingEvidence == .given {
+            line("  \(pad("encoding", 24)) \(encodingText(input))")
+        }
+        if report.inputs.count > 1 {
+            // Each input is its own export, with its own dialect and timestamp format.
+            line()
+            line("Inputs:")
+            for input in report.inputs {
+                line("  \(input.name): \(input.rowsRead) rows = \(input.rowsUsed) used + \(input.rowsRejected) rejected")
+                line("    encoding \(encodingText(input)), delimiter \(input.delimiter.map(Text.delimiterName) ?? "none"), line ends \(input.lineEnd?.description ?? "none")")
+                line("    timestamp format \(input.timestampFormat?.description ?? "none")\(input.timestampFormatDetected ? " (detected)" : "")")
+            }
+        }
         section(&out, "Touchpoints", stats.touchpoints)
         if !stats.stages.isEmpty { section(&out, "Stages", stats.stages) }
         if !stats.channels.isEmpty { section(&out, "Channels", stats.channels) }
         return TerminalText.escaped(out, keepingLineFeeds: true)
+    }
+
+    /// `UTF-16LE (byte-order mark)`, `UTF-8 with byte-order mark`, `Windows-1252 (given)` …
+    private static func encodingText(_ input: InputReport) -> String {
+        var text = input.encoding.description
+        if input.encodingEvidence != .assumed { text += " (\(input.encodingEvidence))" }
+        if input.byteOrderMark && input.encodingEvidence != .byteOrderMark { text += " with byte-order mark" }
+        return text
     }
 
     private static func section(_ out: inout String, _ title: String, _ counts: [LogStatistics.Count]) {
@@ -164,6 +185,26 @@ extension StatsRenderer {
         w.field("timestamp_format", report.timestampFormat?.description)
         w.field("timestamp_format_detected", report.timestampFormatDetected)
         w.field("time_zone", report.timeZone.description)
+        w.key("inputs")
+        w.beginArray()
+        for input in report.inputs {
+            w.beginObject()
+            w.field("source", input.name)
+            w.field("encoding", input.encoding.description)
+            w.field("encoding_evidence", input.encodingEvidence.rawValue)
+            w.field("byte_order_mark", input.byteOrderMark)
+            w.key("delimiter"); if let d = input.delimiter { w.string(String(UnicodeScalar(d))) } else { w.null() }
+            w.field("line_ends", input.lineEnd?.rawValue)
+            w.field("timestamp_format", input.timestampFormat?.description)
+            w.field("timestamp_format_detected", input.timestampFormatDetected)
+            w.field("rows_read", input.rowsRead)
+            w.field("rows_used", input.rowsUsed)
+            w.field("rows_rejected", input.rowsRejected)
+            w.key("first_invalid_utf8_line"); if let l = input.firstInvalidUTF8Line { w.int(l) } else { w.null() }
+            w.field("replaced_characters", input.replacedCharacters)
+            w.endObject()
+        }
+        w.endArray()
         w.endObject()
         return w.output + "\n"
     }

@@ -1,10 +1,18 @@
 import TouchstoneIngest
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Bytes → ingest with options chosen from the first bytes.
 ///
 /// Layout: byte 0 delimiter choice, byte 1 flags (header, timestamp format, field cap, ISO
-/// time zone), byte 2 chunk size; the rest is split on 0x00 into up to four inputs, each fed in
-/// chunks through `begin(source:)` / `consume(_:)` / `endSource()`.
+/// time zone, encoding mode), byte 2 chunk size; the rest is split on 0x00 into up to four
+/// inputs, each fed in chunks through `begin(source:)` / `consume(_:)` / `endSource()`.
+/// In encoding mode (flag 0x80) the rest is one file read by `ingest(_:)` with the
+/// `--encoding` that byte 2 picks (detected, UTF-8, UTF-16, UTF-16LE/BE, Windows-1252,
+/// Latin-1), so that the byte source's detection and transcoding see arbitrary bytes.
 /// Invariants: no crash, `rowsRead == rowsUsed + rowsRejected`, one rejection callback per
 /// rejected row, every used row in the table; with one input, the result does not depend on
 /// the chunk size.
@@ -29,6 +37,12 @@ public func fuzzIngest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     if flags & 0x10 != 0 { options.maxFieldBytes = 16 }
     if flags & 0x20 != 0 { options.timeZone = .fixed(seconds: 3600) }
     if flags & 0x40 != 0 { options.detectionSampleLimit = 3 }
+    if flags & 0x80 != 0 {
+        let encodings: [TextEncoding?] = [nil, .utf8, .utf16, .utf16LittleEndian, .utf16BigEndian, .windows1252, .latin1]
+        options.encoding = encodings[Int(bytes[2]) % encodings.count]
+        _ = runFile(options: options, bytes: Array(bytes[3...]))
+        return 0
+    }
     let chunk = bytes[2] < 4 ? Int(bytes[2]) + 1 : Int(bytes[2]) * 4  // mostly large chunks: per-byte feeding is slow
     let payload = Array(bytes[3...])
     let inputs = payload.split(separator: 0, maxSplits: 3, omittingEmptySubsequences: false).map(Array.init)
@@ -77,6 +91,35 @@ func run(options: IngestOptions, inputs: [[UInt8]], chunk: Int) -> Counts? {
         precondition(table.count == report.rowsUsed, "table \(table.count) != used \(report.rowsUsed)")
         let log = EventLog(table)
         _ = log.events.count
+        return Counts(read: report.rowsRead, used: report.rowsUsed, rejected: report.rowsRejected)
+    } catch {
+        _ = "\(error)"
+        return nil
+    }
+}
+
+/// Writes `bytes` to a temporary file and ingests it with `ingest(_:)` (byte source, encoding
+/// detection and transcoding); checks the same invariants as `run`.
+func runFile(options: IngestOptions, bytes: [UInt8]) -> Counts? {
+    let path = "/tmp/touchstone-fuzz-\(getpid()).csv"
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    guard fd >= 0 else { return nil }
+    defer { unlink(path) }
+    var written = 0
+    while written < bytes.count {
+        let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if n <= 0 { break }
+        written += n
+    }
+    close(fd)
+    var callbacks = 0
+    let ingester = Ingester(options: options) { _ in callbacks += 1 }
+    do {
+        let (table, report) = try ingester.ingest([.file(path)])
+        precondition(report.rowsRead == report.rowsUsed + report.rowsRejected, "read != used + rejected")
+        precondition(callbacks == report.rowsRejected, "callbacks \(callbacks) != rejected \(report.rowsRejected)")
+        precondition(table.count == report.rowsUsed, "table \(table.count) != used \(report.rowsUsed)")
+        precondition(report.inputs.count == 1 && report.inputs[0].rowsRead == report.rowsRead, "per-input rows")
         return Counts(read: report.rowsRead, used: report.rowsUsed, rejected: report.rowsRejected)
     } catch {
         _ = "\(error)"

@@ -42,6 +42,15 @@ struct IngestOptionArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Field delimiter: one ASCII character, or 'tab'. Default: detected from the header (, ; tab |).", valueName: "char"))
     var delimiter: Delimiter?
 
+    @Option(help: ArgumentHelp("Character encoding of the logs: \(TextEncoding.supportedNames). Default: detected (a BOM, UTF-16's NUL bytes), else UTF-8.", valueName: "name"),
+            transform: { text in
+                guard let encoding = TextEncoding(name: text) else {
+                    throw ValidationError("unknown encoding '\(text)'; supported: \(TextEncoding.supportedNames)")
+                }
+                return encoding
+            })
+    var encoding: TextEncoding?
+
     @Flag(name: .customLong("no-header"), help: "The first line is data; map columns by position.")
     var noHeader = false
 
@@ -92,6 +101,7 @@ struct IngestOptionArguments: ParsableArguments {
                                     stage: stageColumn, channel: channelColumn, attributes: attributeColumns)
         o.delimiter = delimiter?.byte
         o.hasHeader = !noHeader
+        o.encoding = encoding
         o.timestampFormat = timestampFormat?.format
         o.timeZone = timezone
         o.maxFieldBytes = maxFieldSize

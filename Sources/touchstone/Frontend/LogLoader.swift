@@ -28,23 +28,43 @@ enum LogLoader {
                 Diagnostics.note("detected columns: " + detected.map { "\($0.role)=\($0.name)" }.joined(separator: ", "))
             }
         }
-        if report.timestampFormatDetected, let format = report.timestampFormat {
+        if report.inputs.count > 1 {
+            // Each input is its own export: say what was detected in each.
+            for input in report.inputs { Diagnostics.note(inputSummary(input)) }
+        } else if report.timestampFormatDetected, let format = report.timestampFormat {
             Diagnostics.note("detected timestamp format: \(format)")
+        }
+        for input in report.inputs {
+            if report.inputs.count == 1 && (input.encoding != .utf8 || input.encodingEvidence == .given) {
+                Diagnostics.note("\(input.name): encoding \(input.encoding) (\(input.encodingEvidence)), read as UTF-8")
+            }
+            if input.replacedCharacters > 0 {
+                Diagnostics.note("\(input.name): \(input.replacedCharacters) code unit\(input.replacedCharacters == 1 ? " is" : "s are") not valid \(input.encoding) and read as U+FFFD")
+            }
+            if let line = input.firstInvalidUTF8Line {
+                Diagnostics.note("\(input.name):\(line): bytes that are not valid UTF-8 (the first such line); rows are used with these bytes as they are (shown as U+FFFD); if this export is Windows-1252 or Latin-1, pass --encoding windows-1252 (or --encoding latin1)")
+            }
         }
         if report.rowsRejected > 0 {
             Diagnostics.note("\(report.rowsRejected) of \(report.rowsRead) rows rejected" + (arguments.rejects == nil ? " (see --rejects FILE)" : ""))
         }
-        if let limit = arguments.maxRejectRate, report.rejectionRate > limit {
-            throw FrontendError(message: "\(report.rowsRejected) of \(report.rowsRead) rows rejected (\(percent(report.rejectionRate))), over --max-reject-rate \(limit)")
+        if let failure = report.rejectRateFailure(maxRejectRate: arguments.maxRejectRate) {
+            throw FrontendError(message: failure)
         }
         let events = table
         table = EventTable()  // the log below holds the only reference, so reordering frees as it goes
         return LoadedLog(log: EventLog(events, removeDuplicates: arguments.dedupe), report: report)
     }
 
-    private static func percent(_ rate: Double) -> String {
-        let tenths = (rate * 1000).rounded()
-        return "\(Int(tenths) / 10).\(Int(tenths) % 10)%"
+    /// `PATH: encoding …, delimiter …, line ends …, timestamp format …` for one of several inputs.
+    private static func inputSummary(_ input: InputReport) -> String {
+        var parts = ["encoding \(input.encoding)\(input.encodingEvidence == .assumed ? "" : " (\(input.encodingEvidence))")"]
+        if input.byteOrderMark && input.encodingEvidence != .byteOrderMark { parts.append("byte-order mark") }
+        if let d = input.delimiter { parts.append("delimiter " + (d == 0x09 ? "tab" : "'" + String(UnicodeScalar(d)) + "'")) }
+        if let lineEnd = input.lineEnd { parts.append("line ends \(lineEnd)") }
+        parts.append("timestamp format " + (input.timestampFormat.map { "\($0)\(input.timestampFormatDetected ? " (detected)" : "")" } ?? "none"))
+        parts.append("\(input.rowsRead) rows, \(input.rowsRejected) rejected")
+        return input.name + ": " + parts.joined(separator: ", ")
     }
 }
 
