@@ -43,7 +43,7 @@ struct IngestBoundsTests {
 
         """.write(to: log, atomically: true, encoding: .utf8)
         let rejects = dir.appendingPathComponent("rejects.csv").path
-        let r = try CLI.run(["stats", "--format", "json", "--timestamp-format", "epoch-s", "--rejects", rejects, log.path])
+        let r = try CLI.run(["stats", "--format", "json", "--timestamp-format", "epoch-s", "--max-reject-rate", "1", "--rejects", rejects, log.path])
         #expect(r.status == 0, "\(r.stderr)")
         let j = try #require(CLI.json(r.stdout))
         #expect(j["rows_read"] as? Int == 5)
