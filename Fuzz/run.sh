@@ -23,6 +23,10 @@ mkdir -p "$WORK/ingest" "$WORK/map" "$SCRATCH/artifacts"
 for f in Tests/Fixtures/ingest/* SampleLogs/*/*.csv; do
     { printf '\000\000\100'; head -c 1024 "$f"; } > "$WORK/ingest/$(basename "$f")"
 done
+# Encoding seeds: flag 0x80 reads the rest as one file through the byte source (encodings).
+for f in Tests/Fixtures/exports/*; do
+    { printf '\000\200\000'; head -c 1024 "$f"; } > "$WORK/ingest/enc-$(basename "$f")"
+done
 # Map seeds: the sample journey maps, and the shared example when this checkout has one
 # (read at run time, never copied into the repository).
 for f in SampleLogs/*/journey.yaml ../shared/journey-example/journey.yaml /work/shared/journey-example/journey.yaml; do

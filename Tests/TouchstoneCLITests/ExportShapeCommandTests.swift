@@ -84,7 +84,7 @@ struct ExportShapeCommandTests {
 
         """))
         #expect(r.stderr.contains("note: \(a): encoding UTF-8 (byte-order mark), delimiter ';', line ends CRLF, timestamp format %d.%m.%Y %H:%M (detected), 3 rows, 0 rejected\n"))
-        #expect(r.stderr.contains("note: \(b): encoding UTF-8, delimiter ',', line ends LF, timestamp format ISO 8601 (detected), 4 rows, 1 rejected\n"))
+        #expect(r.stderr.contains("note: \(b): encoding UTF-8, delimiter ',', line ends LF, timestamp format ISO 8601 (detected), 4 rows, 1 rejected, columns case=customer_id, touchpoint=touchpoint, timestamp=timestamp\n"))
         let text = try String(contentsOfFile: rejects, encoding: .utf8)
         #expect(text == """
         line,record,reason,row,row_base64,file

@@ -69,7 +69,7 @@ struct IngestOptionArguments: ParsableArguments {
     var rejects: String?
 
     @Option(name: .customLong("max-reject-rate"),
-            help: ArgumentHelp("Fail with exit code 2 when more than this share of rows (0…1) is rejected.", valueName: "rate"))
+            help: ArgumentHelp("Fail with exit code 2 when more than this share of rows (0…1) is rejected. Default: more than half stops the run; 1 accepts any share.", valueName: "rate"))
     var maxRejectRate: Double?
 
     @Flag(help: "Drop exact duplicate events (same customer, touchpoint and timestamp), keeping the first.")

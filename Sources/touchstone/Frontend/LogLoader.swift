@@ -30,7 +30,14 @@ enum LogLoader {
         }
         if report.inputs.count > 1 {
             // Each input is its own export: say what was detected in each.
-            for input in report.inputs { Diagnostics.note(inputSummary(input)) }
+            for (i, input) in report.inputs.enumerated() {
+                var note = inputSummary(input)
+                // Columns of an input whose header differs from the first input's.
+                if i > 0, i < report.mappings.count, report.mappings[i].columns.map(\.name) != report.mappings[0].columns.map(\.name) {
+                    note += ", columns " + report.mappings[i].columns.map { "\($0.role)=\($0.name)" }.joined(separator: ", ")
+                }
+                Diagnostics.note(note)
+            }
         } else if report.timestampFormatDetected, let format = report.timestampFormat {
             Diagnostics.note("detected timestamp format: \(format)")
         }
