@@ -12,6 +12,8 @@ import Darwin
 ///
 /// Use `ingest(_:)` for files, or `begin(source:)` / `consume(_:)` / `endSource()` /
 /// `finish()` to push bytes in chunks of any size (the result never depends on chunking).
+/// Pushed bytes are taken as UTF-8 (checked: `InputReport.firstInvalidUTF8Line`); `ingest(_:)`
+/// also detects UTF-16 and transcodes `IngestOptions.encoding` (see `ByteSource`).
 ///
 /// Cost: O(bytes) time; memory is the event columns (20 bytes per event plus 4 per optional
 /// column) plus the distinct names, plus the read buffer.

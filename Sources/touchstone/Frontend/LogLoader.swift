@@ -42,7 +42,7 @@ enum LogLoader {
             Diagnostics.note("detected timestamp format: \(format)")
         }
         for input in report.inputs {
-            if report.inputs.count == 1 && (input.encoding != .utf8 || input.encodingEvidence == .given) {
+            if report.inputs.count == 1 && input.encoding != .utf8 {
                 Diagnostics.note("\(input.name): encoding \(input.encoding) (\(input.encodingEvidence)), read as UTF-8")
             }
             if input.replacedCharacters > 0 {
