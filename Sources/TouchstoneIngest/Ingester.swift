@@ -28,6 +28,8 @@ public final class Ingester {
     /// transcoded, since the transcoder's output is valid).
     private var validator = UTF8Validator()
     var validatesUTF8 = true
+    /// Bytes of the current input consumed so far (offsets for the line of an invalid byte).
+    private var consumedBytes = 0
 
     /// - Parameter onRejection: called once per rejected row, in input order.
     public init(options: IngestOptions, onRejection: ((Rejection) -> Void)? = nil) {
@@ -96,6 +98,7 @@ public final class Ingester {
         state.pointee.beginSource(name)
         validator = UTF8Validator()
         validatesUTF8 = true
+        consumedBytes = 0
         preamble.removeAll(keepingCapacity: true)
         parser = nil
         sourceOpen = true
@@ -106,6 +109,8 @@ public final class Ingester {
         guard sourceOpen else { throw IngestError(message: "consume called without begin(source:)") }
         state.pointee.report.bytesRead += bytes.count
         if validatesUTF8 { validator.scan(bytes) }
+        let offset = consumedBytes
+        consumedBytes += bytes.count
         if parser == nil {
             preamble.append(contentsOf: bytes)
             // A first line longer than the look-back (a huge header) is sniffed from its start,
@@ -115,7 +120,7 @@ public final class Ingester {
             try startParsing(sniff)
             return
         }
-        try process(bytes)
+        try process(bytes, at: offset)
     }
 
     /// Ends the current input, flushing a last record without a line terminator.
@@ -153,10 +158,10 @@ public final class Ingester {
         }
         state.pointee.beginFinalRecord()
         try p.finish(context: UnsafeMutableRawPointer(state), field: fieldCallback, record: recordCallback)
-        if validatesUTF8 {
+        if validatesUTF8 && validator.invalidOffset == nil {
+            // A sequence cut short by the end of the input is on its last line.
             validator.finish()
-            let index = state.pointee.sourceIndex
-            state.pointee.report.inputs[index].firstInvalidUTF8Line = validator.line(lineEnd: state.pointee.lineEnd)
+            if validator.invalidOffset != nil { noteInvalidUTF8(line: state.pointee.atLineStart ? max(1, state.pointee.line - 1) : state.pointee.line) }
         }
         try state.pointee.endSource()
         if let error = state.pointee.fatal { throw error }
@@ -186,13 +191,23 @@ public final class Ingester {
         if dialect.bomLength > 0 { state.pointee.report.inputs[index].byteOrderMark = true }
         let bytes = preamble
         preamble = []
-        try withBytes(bytes, from: dialect.bomLength) { (raw) throws(IngestError) in try process(raw) }
+        // The preamble is the input's start.
+        let offset = dialect.bomLength
+        try withBytes(bytes, from: dialect.bomLength) { (raw) throws(IngestError) in try process(raw, at: offset) }
     }
 
     /// Hands `chunk` to libcsv one line at a time, so that each record's first line and raw
     /// bytes are known exactly; libcsv keeps its state across lines (quoted newlines).
-    private func process(_ chunk: UnsafeRawBufferPointer) throws(IngestError) {
+    /// - Parameter at: the chunk's offset in the input (nil when bytes are read again), to
+    ///   give the first byte that is not valid UTF-8 its line.
+    private func process(_ chunk: UnsafeRawBufferPointer, at chunkStart: Int? = nil) throws(IngestError) {
         guard let p = parser, let base = chunk.baseAddress else { return }
+        // The first invalid UTF-8 byte, when it is in this chunk: its index here.
+        var invalidAt = -1
+        if let chunkStart, let offset = validator.invalidOffset, offset >= chunkStart, offset < chunkStart + chunk.count,
+           state.pointee.report.inputs[state.pointee.sourceIndex].firstInvalidUTF8Line == nil {
+            invalidAt = offset - chunkStart
+        }
         let s = state
         let lineEnd = Int32(s.pointee.lineEnd)
         let context = UnsafeMutableRawPointer(s)
@@ -204,6 +219,10 @@ public final class Ingester {
             var end = chunk.count
             if let found { end = UnsafeRawPointer(found) - base + 1 }
             s.pointee.beginSlice(at: pos, end: end)
+            if invalidAt >= pos && invalidAt < end {
+                noteInvalidUTF8(line: s.pointee.line)
+                invalidAt = -1
+            }
             let terminated = found != nil
             if s.pointee.discardingLine {
                 if terminated { s.pointee.line += 1; s.pointee.report.linesRead += 1 }
@@ -245,6 +264,13 @@ public final class Ingester {
             pos = end
         }
         s.pointee.endChunk()
+    }
+
+    private func noteInvalidUTF8(line: Int) {
+        let index = state.pointee.sourceIndex
+        if state.pointee.report.inputs[index].firstInvalidUTF8Line == nil {
+            state.pointee.report.inputs[index].firstInvalidUTF8Line = line
+        }
     }
 
     /// Rejects the first line of the open record and parses its remaining lines again.

@@ -154,49 +154,42 @@ struct Transcoder {
     }()
 }
 
-/// Finds the first byte that is not valid UTF-8 in an input fed in chunks, and counts the line
-/// ends before it (so its line is known). Stops looking once one is found.
+/// Finds the first byte that is not valid UTF-8 in an input fed in chunks, by its offset from
+/// the input's start (the ingester turns it into a line). Stops looking once one is found.
 ///
-/// ASCII is skipped 8 bytes at a time; line ends are counted in the same words.
+/// ASCII is skipped 8 bytes at a time.
 struct UTF8Validator {
     /// Continuation bytes still expected, and the range the next one must be in (overlongs,
     /// surrogates and code points over U+10FFFF are invalid, as in Unicode table 3-7).
     private var need = 0
     private var lower: UInt8 = 0x80
     private var upper: UInt8 = 0xBF
-    private(set) var lineFeeds = 0
-    private(set) var carriageReturns = 0
-    /// Whether an invalid byte was found (the counts are then those before it).
-    private(set) var found = false
+    /// Bytes scanned before the current chunk.
+    private var scanned = 0
+    /// Offset from the input's start of the first byte found invalid (for a sequence cut by
+    /// the end of input: the input's size).
+    private(set) var invalidOffset: Int?
 
     mutating func scan(_ bytes: UnsafeRawBufferPointer) {
-        guard !found, let base = bytes.baseAddress else { return }
+        defer { scanned += bytes.count }
+        guard invalidOffset == nil, let base = bytes.baseAddress else { return }
         let p = base.assumingMemoryBound(to: UInt8.self)
         let n = bytes.count
         var i = 0
         while i < n {
             if need > 0 {
                 let c = p[i]
-                guard c >= lower && c <= upper else { found = true; return }
+                guard c >= lower && c <= upper else { invalidOffset = scanned + i; return }
                 lower = 0x80
                 upper = 0xBF
                 need -= 1
                 i += 1
                 continue
             }
-            while i + 8 <= n {
-                let w = (base + i).loadUnaligned(as: UInt64.self)
-                if w & 0x8080_8080_8080_8080 != 0 { break }
-                lineFeeds += UTF8Validator.count(0x0A, in: w)
-                carriageReturns += UTF8Validator.count(0x0D, in: w)
-                i += 8
-            }
+            while i + 8 <= n && (base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
             if i >= n { break }
             let c = p[i]
-            i += 1
             switch c {
-            case 0x0A: lineFeeds += 1
-            case 0x0D: carriageReturns += 1
             case ..<0x80: break
             case 0xC2...0xDF: need = 1
             case 0xE0: need = 2; lower = 0xA0
@@ -205,27 +198,14 @@ struct UTF8Validator {
             case 0xF0: need = 3; lower = 0x90
             case 0xF1...0xF3: need = 3
             case 0xF4: need = 3; upper = 0x8F
-            default: found = true; return
+            default: invalidOffset = scanned + i; return
             }
+            i += 1
         }
     }
 
     /// The end of the input: a sequence it cuts short is invalid.
     mutating func finish() {
-        if need > 0 { found = true }
-    }
-
-    /// The 1-based line of the first invalid byte, in a file whose lines end with `lineEnd`.
-    func line(lineEnd: UInt8) -> Int? {
-        found ? (lineEnd == 0x0D ? carriageReturns : lineFeeds) + 1 : nil
-    }
-
-    /// How many bytes of the ASCII word `w` equal `byte` (exact: no false positives).
-    @inline(__always)
-    private static func count(_ byte: UInt8, in w: UInt64) -> Int {
-        let x = w ^ (0x0101_0101_0101_0101 &* UInt64(byte))
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        let zero = ~(((x & low7) &+ low7) | x | low7)
-        return zero.nonzeroBitCount
+        if need > 0 && invalidOffset == nil { invalidOffset = scanned }
     }
 }

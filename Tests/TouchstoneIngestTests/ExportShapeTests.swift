@@ -162,10 +162,11 @@ struct EncodingTests {
         #expect(report.inputs[0].encoding == .utf16LittleEndian)
     }
 
-    @Test func invalidUTF8LineIsFoundAcrossChunksAndLineEnds() {
-        var text = Array("a,b\r\nc,d\r\n".utf8)
+    @Test func invalidUTF8IsFoundAcrossChunksWithItsLine() {
+        var text = Array("customer_id,touchpoint,timestamp\r\nc,d,2024-01-01\r\n".utf8)
         text += [0x65, 0xE2, 0x82]  // a cut 3-byte sequence …
-        text += Array(",f\r\n".utf8)  // … ended by a comma: invalid on line 3
+        text += Array(",f,2024-01-02\r\ng,h,2024-01-03\r\n".utf8)  // … ended by a comma: invalid on line 3
+        let offset = text.firstIndex(of: 0xE2).map { $0 + 2 }
         for chunk in [1, 2, 7, 4096] {
             var v = UTF8Validator()
             var i = 0
@@ -175,16 +176,51 @@ struct EncodingTests {
                 i = j
             }
             v.finish()
-            #expect(v.line(lineEnd: 0x0A) == 3, "chunk \(chunk)")
+            #expect(v.invalidOffset == offset, "chunk \(chunk)")
+            let (_, report) = ingestReport(text, chunk: chunk)
+            #expect(report?.inputs[0].firstInvalidUTF8Line == 3, "chunk \(chunk)")
+            #expect(report?.rowsUsed == 3)
         }
-        var cut = UTF8Validator()
-        (Array("x\ny\n".utf8) + [0xF0, 0x9F]).withUnsafeBytes { cut.scan($0) }
-        #expect(cut.line(lineEnd: 0x0A) == nil)
-        cut.finish()
-        #expect(cut.line(lineEnd: 0x0A) == 3)
-        var cr = UTF8Validator()
-        (Array("h\rx\rsmörgås".utf8) + [0xFF]).withUnsafeBytes { cr.scan($0) }
-        #expect(cr.line(lineEnd: 0x0D) == 3)
+        // A CR file, the bad byte in the header line's preamble, a UTF-8 BOM.
+        let cr = Array("\u{FEFF}customer_id,touchpoint,timestamp\rc,d,2024-01-01\rc,".utf8) + [0xFF] + Array(",2024-01-02\r".utf8)
+        for chunk in [1, 3, 4096] {
+            #expect(ingestReport(cr, chunk: chunk).1?.inputs[0].firstInvalidUTF8Line == 3, "chunk \(chunk)")
+        }
+        let header = Array("customer_id,touchpoint,timestamp,not".utf8) + [0xC3] + Array("e\nc,d,2024-01-01,x\n".utf8)
+        #expect(ingestReport(header, chunk: 5).1?.inputs[0].firstInvalidUTF8Line == 1)
+        // A sequence cut by the end of input, on the last (unterminated) line.
+        let cut = Array("customer_id,touchpoint,timestamp\nc,d,2024-01-01\nc,d,2024-01-02".utf8) + [0xF0, 0x9F]
+        #expect(ingestReport(cut, chunk: 4).1?.inputs[0].firstInvalidUTF8Line == 3)
+        var v = UTF8Validator()
+        (Array("x\ny\n".utf8) + [0xF0, 0x9F]).withUnsafeBytes { v.scan($0) }
+        #expect(v.invalidOffset == nil)
+        v.finish()
+        #expect(v.invalidOffset == 6)
+        let valid = Array("customer_id,touchpoint,timestamp\nsmörgås,😀,2024-01-01\n".utf8)
+        #expect(ingestReport(valid, chunk: 1).1?.inputs[0].firstInvalidUTF8Line == nil)
+    }
+
+    /// The report of `bytes` pushed in chunks.
+    func ingestReport(_ bytes: [UInt8], chunk: Int) -> (EventTable?, IngestReport?) {
+        let ingester = Ingester(options: IngestOptions())
+        do {
+            try ingester.begin(source: "t.csv")
+            var i = 0
+            while i < bytes.count {
+                let j = min(bytes.count, i + chunk)
+                var failure: IngestError?
+                Array(bytes[i..<j]).withUnsafeBytes { raw in
+                    do throws(IngestError) { try ingester.consume(raw) } catch { failure = error }
+                }
+                if let failure { throw failure }
+                i = j
+            }
+            let (table, report) = try ingester.finish()
+            return (table, report)
+        } catch {
+            Issue.record("\(error)")
+            return (nil, nil)
+        }
     }
 
     @Test func invalidUTF8InTheSecondHalfKeepsItsLine() throws {
