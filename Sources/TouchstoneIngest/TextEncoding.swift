@@ -71,7 +71,8 @@ extension TextEncoding {
         switch requested {
         case .utf16:
             if let utf16BOM { return (utf16BOM, .byteOrderMark, 2) }
-            return (nulPattern(b) ?? .utf16LittleEndian, .given, 0)
+            if let byOrder = nulPattern(b) { return (byOrder, .nulPattern, 0) }
+            return (.utf16LittleEndian, .given, 0)
         case .utf16LittleEndian?, .utf16BigEndian?:
             return (requested ?? .utf8, .given, utf16BOM == requested ? 2 : 0)
         case .some(let given):

@@ -104,6 +104,7 @@ struct EncodingTests {
         #expect(detect(Array("id,ts\n".utf8), .windows1252) == (.windows1252, .given, 0))
         #expect(detect([0xFE, 0xFF, 0x00, 0x61], .utf16) == (.utf16BigEndian, .byteOrderMark, 2))
         #expect(detect(Array("id,ts\n".utf8), .utf16) == (.utf16LittleEndian, .given, 0))
+        #expect(detect(Array("id,ts\n".utf16).flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }, .utf16) == (.utf16BigEndian, .nulPattern, 0))
         // A few NULs in a UTF-8 file are not a pattern.
         #expect(detect(Array("id,ts\n".utf8) + [0, 0x41, 0x42, 0x43, 0x0A]) == (.utf8, .assumed, 0))
     }
