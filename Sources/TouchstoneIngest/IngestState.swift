@@ -2,7 +2,10 @@
 ///
 /// Field callbacks copy only mapped fields into `scratch`; the record callback validates the
 /// row, parses its timestamp and appends ids to the table, or rejects it.
-struct IngestState {
+///
+/// `~Copyable`: it owns manually managed storage (`scratch`), so it lives in exactly one place
+/// (the ingester's pointer) and is freed once, when that pointer is deinitialized.
+struct IngestState: ~Copyable {
     // Settings.
     let selection: ColumnSelection
     let hasHeader: Bool
@@ -44,6 +47,9 @@ struct IngestState {
     var captured: [[UInt8]] = []
 
     // Where the record in progress is in the input.
+    /// The bytes `Ingester.process` is parsing, borrowed for that call only (empty outside it:
+    /// `forgetChunk()` runs on every exit). Bytes that must outlive the call are copied into
+    /// `pending`.
     var chunk = UnsafeRawBufferPointer(start: nil, count: 0)
     var chunkRecordStart = 0
     var sliceEnd = 0

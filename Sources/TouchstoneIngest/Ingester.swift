@@ -164,8 +164,11 @@ public final class Ingester {
         let lineEnd = Int32(s.pointee.lineEnd)
         let context = UnsafeMutableRawPointer(s)
         var pos = 0
+        // The chunk is borrowed for this call only: the state may read it while libcsv's
+        // callbacks run, and it is forgotten on every exit, also when parsing throws.
         s.pointee.chunk = chunk
         s.pointee.chunkRecordStart = 0
+        defer { s.pointee.forgetChunk() }
         while pos < chunk.count {
             let found: UnsafeMutableRawPointer? = memchr(base + pos, lineEnd, chunk.count - pos)
             var end = chunk.count
