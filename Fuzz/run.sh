@@ -49,3 +49,7 @@ run() { # target corpus
 }
 run FuzzIngest ingest
 run FuzzJourneyMap map
+# FUZZ_KEEP_CORPUS=DIR keeps the grown corpora (DIR/ingest, DIR/map), e.g. to pick regression inputs.
+if [ "${FUZZ_KEEP_CORPUS:-}" ]; then
+    mkdir -p "$FUZZ_KEEP_CORPUS" && cp -r "$WORK/ingest" "$WORK/map" "$WORK"/*.log "$FUZZ_KEEP_CORPUS/"
+fi

@@ -8,7 +8,6 @@ import TouchstoneIngest
 /// Invariants: no crash, `rowsRead == rowsUsed + rowsRejected`, one rejection callback per
 /// rejected row, every used row in the table; with one input, the result does not depend on
 /// the chunk size.
-@_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzIngest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     guard let data, size >= 3 else { return 0 }
     let bytes = UnsafeBufferPointer(start: data, count: size)
