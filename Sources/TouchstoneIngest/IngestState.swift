@@ -74,9 +74,8 @@ struct IngestState: ~Copyable {
     /// skipped without parsing, keeping at most `lookBackBytes` of it, and the row is rejected
     /// once when it ends.
     var skippingOversizedRow = false
-    /// Whether the skip is inside quotes (each quote toggles it; the row ends at a line end
-    /// outside quotes). An unquoted oversized field ends its row at the end of its line.
-    var skipQuoted = false
+    /// Whether the skip is inside quotes: the parity of the row's quotes so far (each quote
+    /// toggles it); the row ends at a line end outside quotes.
     var skipInQuote = false
     var skipColumn = 0
     /// Why the row is skipped: a field over the limit, or more fields than the header.

@@ -111,7 +111,7 @@ public final class Ingester {
                 if state.pointee.skipInQuote && !state.pointee.pendingTruncated {
                     if state.pointee.skipReason == .fieldTooLarge {
                         try recoverFromOpenQuote(p, reason: .fieldTooLarge,
-                                                 detail: "quoted field exceeds \(options.maxFieldBytes) bytes and is never closed (unterminated quote?)")
+                                                 detail: "over the limit of \(options.maxFieldBytes) bytes, in a row whose quotes never close (a stray quote?)")
                     } else {
                         try recoverFromOpenQuote(p, reason: .unterminatedQuote,
                                                  detail: "quoted field is never closed before the end of input")
@@ -191,22 +191,30 @@ public final class Ingester {
                                       field: fieldCallback, record: recordCallback)
             if let error = s.pointee.fatal { throw error }
             if terminated { s.pointee.line += 1; s.pointee.report.linesRead += 1 }
+            // A field over the limit makes the row one rejection, whether libcsv is still inside
+            // the field (small chunks) or has already read past it (large chunks: the field
+            // callback noted it), and also when libcsv then stops at bad quoting later in the
+            // row: the first of the two in the bytes wins, as it would byte by byte.
+            let tooLarge = p.pendingFieldBytes > options.maxFieldBytes
+                || (s.pointee.tooLargeColumn >= 0 && !p.isBetweenRecords)
             switch outcome {
             case .parsed:
                 s.pointee.endSlice(betweenRecords: p.isBetweenRecords, terminated: terminated)
                 // Checked after every line (or buffer), so that a field never grows far past the
                 // limit and a row never far past its field count: the row is skipped from here,
                 // without libcsv, and rejected once.
-                let tooLarge = p.pendingFieldBytes > options.maxFieldBytes
                 if tooLarge || (s.pointee.hasTooManyFields && !p.isBetweenRecords) {
-                    let quoted = p.isInQuotedField, inQuote = p.isInOpenQuote
                     try p.reset()
-                    s.pointee.beginOversizedRow(quoted: quoted, inQuote: inQuote,
-                                                reason: tooLarge ? .fieldTooLarge : .wrongFieldCount)
-                    if terminated && !inQuote && s.pointee.fatal == nil { s.pointee.finishOversizedRow(atEnd: false) }
+                    s.pointee.beginOversizedRow(reason: tooLarge ? .fieldTooLarge : .wrongFieldCount)
+                    if terminated && !s.pointee.skipInQuote && s.pointee.fatal == nil { s.pointee.finishOversizedRow(atEnd: false) }
                 } else if s.pointee.capturing && s.pointee.openRecordBytes > s.pointee.lookBackBytes && !p.isBetweenRecords {
                     s.pointee.failOversizedFirstRecord()
                 }
+            case .badQuoting where tooLarge:
+                try p.reset()
+                s.pointee.endSlice(betweenRecords: false, terminated: terminated)
+                s.pointee.beginOversizedRow(reason: .fieldTooLarge)
+                if terminated && !s.pointee.skipInQuote && s.pointee.fatal == nil { s.pointee.finishOversizedRow(atEnd: false) }
             case .badQuoting:
                 try p.reset()
                 s.pointee.rejectBadQuoting(terminated: terminated)
