@@ -34,6 +34,9 @@ struct FrontendError: Error {
 
 /// Prints to standard error in the `path:line:column: error: message` form.
 enum Diagnostics {
+    /// `--quiet`: notes are not printed (errors always are). Set once, before a command runs.
+    nonisolated(unsafe) static var quiet = false
+
     static func printError(_ error: IngestError) {
         var prefix = ""
         if let source = error.source { prefix += source + ":" }
@@ -59,7 +62,9 @@ enum Diagnostics {
         write(message.hasSuffix("\n") ? message : message + "\n")
     }
 
-    static func note(_ message: String) { write("note: " + message + "\n") }
+    static func note(_ message: String) {
+        if !quiet { write("note: " + message + "\n") }
+    }
 
     /// Writes `text` with every line made terminal-safe and bounded (`TerminalText.diagnostic`):
     /// log text in a message can neither drive the terminal nor print megabytes.
