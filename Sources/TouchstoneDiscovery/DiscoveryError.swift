@@ -32,7 +32,7 @@ public enum DiscoveryError: Error, Equatable, Sendable, CustomStringConvertible 
             return "--by \(quoted(name)) is not an attribute column"
                 + (available.isEmpty ? "" : "; attributes: " + available.map(quoted).joined(separator: ", "))
         case .unmatchedFilterValue(let name, let value, let close):
-            return "no event has \(name)=\(quoted(value))"
+            return "where \(name)=\(quoted(value)) matches no event of the log"
                 + (close.isEmpty ? "; no close value" : "; close values: " + close.map(quoted).joined(separator: ", "))
         case .malformedCondition(let text):
             return "where condition \(quoted(text)) is not of the form NAME=VALUE"

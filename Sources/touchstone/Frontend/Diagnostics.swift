@@ -24,6 +24,11 @@ struct FrontendError: Error {
         self.exitStatus = exitStatus
     }
 
+    /// A problem with a whole input file (no line): printed as `path: error: message`.
+    init(file path: String, message: String, exitStatus: Int32 = ExitStatus.usageOrInputError) {
+        self.init(formattedLines: "\(path): error: \(message)", exitStatus: exitStatus)
+    }
+
     /// Diagnostics already formatted, one per line (e.g. every problem of a journey map).
     init(formattedLines: String, exitStatus: Int32 = ExitStatus.usageOrInputError) {
         self.message = formattedLines
@@ -56,10 +61,6 @@ enum Diagnostics {
         } else {
             printError(error.message)
         }
-    }
-
-    static func printUsageError(_ message: String) {
-        write(message.hasSuffix("\n") ? message : message + "\n")
     }
 
     static func note(_ message: String) {

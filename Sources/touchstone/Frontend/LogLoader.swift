@@ -48,7 +48,7 @@ enum LogLoader {
     static func refuseUnsupportedFormat(_ path: String) throws(FrontendError) {
         let name = path.lowercased()
         guard name.hasSuffix(".xes") || name.hasSuffix(".xes.gz") else { return }
-        throw FrontendError(formattedLines: "\(path): error: XES is not supported yet; export the log as CSV "
+        throw FrontendError(file: path, message: "XES is not supported yet; export the log as CSV "
             + "(one row per event with customer id, touchpoint and timestamp columns), e.g. with pm4py: "
             + "pm4py.convert_to_dataframe(pm4py.read_xes(PATH)).to_csv(CSV_PATH, index=False)")
     }
