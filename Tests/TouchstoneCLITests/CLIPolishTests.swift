@@ -213,6 +213,11 @@ struct CLIPolishTests {
         let items = try #require((CLI.json(json.stdout)?["segments"] as? [String: Any])?["items"] as? [[String: Any]])
         #expect(items.map { $0["median_duration_s"] as? Double } == [3322202, 6217832])
         #expect(items.map { $0["mean_duration_s"] as? Double } == [6192232.704762, 8235489.284574])
+        let csv = try CLI.run(["discover", "--by", "segment", "--segments", "2", "--format", "csv", Self.b2b])
+        #expect(csv.stderr.hasSuffix("note: --by segment: 1 of 3 values not shown (310 customers, 2640 events); --segments N shows more\n"))
+        #expect(!csv.stdout.contains("Enterprise") && csv.stdout.contains("\nSMB,") && csv.stdout.contains("\nMid-Market,"))
+        let malformed = try CLI.run(["discover", "--quiet", "--where", "noequals", Self.b2b])
+        #expect(malformed.status == 2 && malformed.stderr == "error: where condition 'noequals' is not of the form NAME=VALUE\n")
         let dot = try CLI.run(["discover", "--by", "region", "--format", "dot", Self.b2b])
         #expect(dot.status == 2)
         #expect(dot.stderr == "error: --by works with --format text, json or csv; for one value's graph in dot, use --where NAME=VALUE; "

@@ -80,7 +80,7 @@ struct DiscoverCommand: ParsableCommand, CommonOptionsCommand {
         filter.since = try since.map { try TimeArgument.parse($0, zone: ingest.timezone, flag: "--since") }
         filter.until = try until.map { try TimeArgument.parse($0, zone: ingest.timezone, flag: "--until") }
         for text in conditions {
-            do { filter.conditions.append(try LogFilter.Condition(parsing: text)) } catch { throw FrontendError(message: "--where: \(error)") }
+            do { filter.conditions.append(try LogFilter.Condition(parsing: text)) } catch { throw FrontendError(message: "\(error)") }
         }
         let options = DiscoveryOptions(
             level: level, filter: filter, pruning: DisplayPruning(minFrequency: minFrequency, topEdges: topEdges),
@@ -96,6 +96,11 @@ struct DiscoverCommand: ParsableCommand, CommonOptionsCommand {
         let loaded = try LogLoader.load(reading)
         let result: DiscoveryResult
         do { result = try DiscoveryResult(loaded.log, options: options) } catch { throw FrontendError(message: "\(error)") }
+        // The CSV is a plain table: what --segments left out is said on stderr instead.
+        if format == .csv, let s = result.segments, s.hiddenValues > 0 {
+            Diagnostics.note("--by \(s.attribute): \(s.hiddenValues) of \(s.valueCount) values not shown "
+                + "(\(s.hiddenCustomers) customers, \(s.hiddenEvents) events); --segments N shows more")
+        }
         let out = try OutputFile(path: output)
         try out.write(DiscoveryRenderer(format: format).render(result))
         try out.close()
