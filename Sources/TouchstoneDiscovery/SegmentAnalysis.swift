@@ -8,8 +8,8 @@ import TouchstoneTraces
 /// first `limit` are kept and the rest are counted. Each kept value gets its own graph, computed
 /// on its customers alone, so every number equals a run filtered to that value's customers.
 ///
-/// Cost: one pass to group the customers, then per kept value a gather of its rows and the
-/// graph and variants of that subset (about one discovery per kept value).
+/// Cost: two passes over the customers to group them, then per kept value a gather of its rows
+/// and the graph and variants of that subset (about one discovery per kept value).
 public struct SegmentAnalysis: Sendable {
     /// Values shown when no limit is given.
     public static let defaultLimit = 10
@@ -82,18 +82,29 @@ public struct SegmentAnalysis: Sendable {
         hiddenValues = hidden.count
         hiddenCustomers = hidden.reduce(0) { $0 + customersOf[$1] }
         hiddenEvents = hidden.reduce(0) { $0 + eventsOf[$1] }
+        // The traces of each kept value, in trace order (one pass, whatever the number of values).
+        var slotOf = [Int](repeating: -1, count: valueNames.count)
+        for (slot, v) in kept.enumerated() { slotOf[v] = slot }
+        var tracesOf = kept.map { v -> [Int] in
+            var traces: [Int] = []
+            traces.reserveCapacity(customersOf[v])
+            return traces
+        }
+        for t in 0..<log.traceCount where slotOf[Int(valueOfTrace[t])] >= 0 {
+            tracesOf[slotOf[Int(valueOfTrace[t])]].append(t)
+        }
         var segments: [Segment] = []
-        for v in kept {
+        for (slot, v) in kept.enumerated() {
             var rows: [UInt32] = []
             rows.reserveCapacity(eventsOf[v])
             var durations: [Double] = []
             durations.reserveCapacity(customersOf[v])
-            for t in 0..<log.traceCount where valueOfTrace[t] == UInt32(v) {
+            for t in tracesOf[slot] {
                 let r = log.trace(t)
                 for row in r { rows.append(UInt32(row)) }
                 durations.append(Double(table.timestamps[r.upperBound - 1] - table.timestamps[r.lowerBound]))
             }
-            rows.sort()
+            rows.sort()  // traces are contiguous row ranges; the subset needs ascending rows
             durations.sort()
             let subset = log.subset(keeping: rows)
             let graph = try DirectlyFollowsGraph(subset, level: level)
