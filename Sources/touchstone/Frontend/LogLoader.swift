@@ -18,6 +18,7 @@ enum LogLoader {
 
     /// Reads `inputs` (paths, `-` for standard input) as one log, with `arguments`' options.
     static func load(inputs: [String], _ arguments: IngestOptionArguments) throws -> LoadedLog {
+        for path in inputs { try refuseUnsupportedFormat(path) }
         let rejectsFile = try arguments.rejects.map { path throws(FrontendError) in try RejectsWriter(path: path, multipleInputs: inputs.count > 1, inputs: inputs) }
         let ingester = Ingester(options: arguments.options, onRejection: rejectsFile.map { writer in { writer.write($0) } })
         var (table, report) = try ingester.ingest(inputs.map(InputSource.init(argument:)))
@@ -40,6 +41,16 @@ enum LogLoader {
         let events = table
         table = EventTable()  // the log below holds the only reference, so reordering frees as it goes
         return LoadedLog(log: EventLog(events, removeDuplicates: arguments.dedupe), report: report)
+    }
+
+    /// XES (the IEEE XML event log format) is not read yet: say so, with what to do instead,
+    /// rather than rejecting every "row" of the XML as CSV.
+    static func refuseUnsupportedFormat(_ path: String) throws(FrontendError) {
+        let name = path.lowercased()
+        guard name.hasSuffix(".xes") || name.hasSuffix(".xes.gz") else { return }
+        throw FrontendError(file: path, message: "XES is not supported yet; export the log as CSV "
+            + "(one row per event with customer id, touchpoint and timestamp columns), e.g. with pm4py: "
+            + "pm4py.convert_to_dataframe(pm4py.read_xes(PATH)).to_csv(CSV_PATH, index=False)")
     }
 
     private static func percent(_ rate: Double) -> String {
