@@ -193,8 +193,9 @@ public final class Ingester {
             if terminated { s.pointee.line += 1; s.pointee.report.linesRead += 1 }
             // A field over the limit makes the row one rejection, whether libcsv is still inside
             // the field (small chunks) or has already read past it (large chunks: the field
-            // callback noted it), and also when libcsv then stops at bad quoting later in the
-            // row: the first of the two in the bytes wins, as it would byte by byte.
+            // callback noted it). Bad quoting later in a row that is already over the limit, or
+            // already has too many fields, does not change that: the first problem in the bytes
+            // wins, as it would if the input came byte by byte.
             let tooLarge = p.pendingFieldBytes > options.maxFieldBytes
                 || (s.pointee.tooLargeColumn >= 0 && !p.isBetweenRecords)
             switch outcome {
@@ -210,10 +211,10 @@ public final class Ingester {
                 } else if s.pointee.capturing && s.pointee.openRecordBytes > s.pointee.lookBackBytes && !p.isBetweenRecords {
                     s.pointee.failOversizedFirstRecord()
                 }
-            case .badQuoting where tooLarge:
+            case .badQuoting where tooLarge || s.pointee.hasTooManyFields:
                 try p.reset()
                 s.pointee.endSlice(betweenRecords: false, terminated: terminated)
-                s.pointee.beginOversizedRow(reason: .fieldTooLarge)
+                s.pointee.beginOversizedRow(reason: tooLarge ? .fieldTooLarge : .wrongFieldCount)
                 if terminated && !s.pointee.skipInQuote && s.pointee.fatal == nil { s.pointee.finishOversizedRow(atEnd: false) }
             case .badQuoting:
                 try p.reset()

@@ -49,6 +49,8 @@ struct FuzzReplayTests {
         options.detectionSampleLimit = 3
         let payload = Array(input[3...])
         let counts = run(options: options, inputs: [payload], chunk: 64)
-        #expect(counts == Counts(read: 8, used: 1, rejected: 7))
+        #expect(counts == Counts(read: 8, used: 1, rejected: 7, rejections: [
+            "0:2:empty_case_id", "0:3:empty_touchpoint", "0:4:empty_timestamp", "0:5:bad_timestamp",
+            "0:6:wrong_field_count", "0:7:wrong_field_count", "0:10:bad_timestamp"]))
     }
 }

@@ -80,6 +80,22 @@ struct FieldLimitTests {
         #expect(Set(outcomes).count == 1, "\(outcomes)")
     }
 
+    /// Found by the fuzzer (Tests/Fixtures/fuzz/ingest-crash-stray-quote-detection.bin): a row
+    /// with more fields than the header and then a quote inside an unquoted field. Read in one
+    /// piece libcsv stopped at the quote (bad quoting); read in pieces the extra fields were
+    /// noticed first. Now the extra fields win either way, and the never-closing quote makes it
+    /// an unterminated quote at the end of the input, for every chunk size.
+    @Test func extraFieldsBeforeAStrayQuoteGiveOneReasonForEveryChunkSize() {
+        let text = "customer;activity;timestamp\nc1;a;01.01.2025 08:00:00;x;y;z;01.01.20\"5 08:00;w"
+        var outcomes: [String] = []
+        for chunk in [1, 7, 40, 45, 50, 1000] {
+            let o = ingest(Array(text.utf8), chunk: chunk)
+            outcomes.append(o.rejects.map { "\($0.line):\($0.reason)" }.joined(separator: " "))
+        }
+        #expect(outcomes.first == "2:unterminatedQuote")
+        #expect(Set(outcomes).count == 1, "\(outcomes)")
+    }
+
     @Test func endlessRowOfSmallFieldsIsOneRejection() {
         var bytes = FieldLimitTests.header
         var cells = [UInt8](repeating: UInt8(ascii: ","), count: 40 << 20)
