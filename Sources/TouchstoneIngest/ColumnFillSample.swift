@@ -23,9 +23,27 @@ struct ColumnFillSample {
     /// No sample (an input without a header).
     init() {}
 
-    /// Whether `bytes` (the input's start, after a BOM at `from`) hold the whole sample.
-    static func isComplete(_ bytes: [UInt8], from start: Int, lineEnd: UInt8) -> Bool {
-        bytes.count - start >= maxBytes || cut(bytes, from: start, lineEnd: lineEnd) != nil
+    /// Where a search for the sample's end stopped: bytes scanned (from the input's start)
+    /// and line ends seen, so that bytes arriving in small chunks are scanned once.
+    struct Progress {
+        var scanned = 0
+        var lineEnds = 0
+    }
+
+    /// Whether `bytes` (the input's start, after a BOM at `start`) hold the whole sample:
+    /// `maxRows + 1` line ends, or `maxBytes` bytes. Scans only what `progress` has not seen.
+    static func isComplete(_ bytes: [UInt8], from start: Int, lineEnd: UInt8, progress: inout Progress) -> Bool {
+        if bytes.count - start >= maxBytes { return true }
+        var i = max(start, progress.scanned)
+        while i < bytes.count {
+            if bytes[i] == lineEnd {
+                progress.lineEnds += 1
+                if progress.lineEnds == maxRows + 1 { progress.scanned = i + 1; return true }
+            }
+            i += 1
+        }
+        progress.scanned = i
+        return false
     }
 
     /// The end of the sample: just past the `maxRows + 1`th line end, when within `maxBytes`.

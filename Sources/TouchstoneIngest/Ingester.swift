@@ -26,6 +26,8 @@ public final class Ingester {
     /// The column sample of the next input, when already known (the two-halves path gives
     /// the probe's, so that the first half need not wait for the rows it may not hold).
     var givenColumnFill: ColumnFillSample?
+    /// How far the search for the end of the column sample got in `preamble`.
+    private var sampleProgress = ColumnFillSample.Progress()
 
     /// - Parameter onRejection: called once per rejected row, in input order.
     public init(options: IngestOptions, onRejection: ((Rejection) -> Void)? = nil) {
@@ -78,6 +80,7 @@ public final class Ingester {
         }
         state.pointee.beginSource(name)
         preamble.removeAll(keepingCapacity: true)
+        sampleProgress = ColumnFillSample.Progress()
         parser = nil
         sourceOpen = true
     }
@@ -95,7 +98,7 @@ public final class Ingester {
             // With a header, wait for the first rows too: detection looks at how full the
             // candidate columns are.
             if options.hasHeader && !enough && givenColumnFill == nil
-                && !ColumnFillSample.isComplete(preamble, from: sniff.bomLength, lineEnd: sniff.lineEnd) { return }
+                && !ColumnFillSample.isComplete(preamble, from: sniff.bomLength, lineEnd: sniff.lineEnd, progress: &sampleProgress) { return }
             sampleColumns(sniff)
             try startParsing(sniff)
             return
