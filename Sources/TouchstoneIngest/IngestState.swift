@@ -29,6 +29,8 @@ struct IngestState: ~Copyable {
     var record = 0
     var expectingHeader = true
     var mapping: ColumnMapping?
+    /// How full each column is in the current input's first rows (for column detection).
+    var columnFill = ColumnFillSample()
     /// Slot of each column (-1: not kept). Slots: 0 case, 1 touchpoint, 2 timestamp, 3 stage,
     /// 4 channel, 5… attributes.
     var slotOfColumn = IntSlots(count: 0)

@@ -20,8 +20,14 @@ public final class Ingester {
     let state: UnsafeMutablePointer<IngestState>
     var parser: CSVParser?
     private var sourceOpen = false
-    /// Bytes of the current input before its first line end is known (delimiter detection).
+    /// Bytes of the current input before its first line end and first rows are known
+    /// (delimiter detection, `ColumnFillSample`).
     private var preamble: [UInt8] = []
+    /// The column sample of the next input, when already known (the two-halves path gives
+    /// the probe's, so that the first half need not wait for the rows it may not hold).
+    var givenColumnFill: ColumnFillSample?
+    /// How far the search for the end of the column sample got in `preamble`.
+    private var sampleProgress = ColumnFillSample.Progress()
 
     /// - Parameter onRejection: called once per rejected row, in input order.
     public init(options: IngestOptions, onRejection: ((Rejection) -> Void)? = nil) {
@@ -74,6 +80,7 @@ public final class Ingester {
         }
         state.pointee.beginSource(name)
         preamble.removeAll(keepingCapacity: true)
+        sampleProgress = ColumnFillSample.Progress()
         parser = nil
         sourceOpen = true
     }
@@ -88,6 +95,11 @@ public final class Ingester {
             // so that the field limit is checked while it is parsed.
             let enough = preamble.count >= state.pointee.lookBackBytes
             guard let sniff = Dialect.sniff(preamble, atEnd: enough, forced: options.delimiter) else { return }
+            // With a header, wait for the first rows too: detection looks at how full the
+            // candidate columns are.
+            if options.hasHeader && !enough && givenColumnFill == nil
+                && !ColumnFillSample.isComplete(preamble, from: sniff.bomLength, lineEnd: sniff.lineEnd, progress: &sampleProgress) { return }
+            sampleColumns(sniff)
             try startParsing(sniff)
             return
         }
@@ -100,6 +112,7 @@ public final class Ingester {
         if parser == nil {
             let sniff = Dialect.sniff(preamble, atEnd: true, forced: options.delimiter)
                 ?? Dialect(delimiter: options.delimiter ?? UInt8(ascii: ","), lineEnd: 0x0A, bomLength: 0)
+            sampleColumns(sniff)
             try startParsing(sniff)
         }
         guard let p = parser else { return }
@@ -145,6 +158,18 @@ public final class Ingester {
         let result = (state.pointee.table, state.pointee.report)
         state.pointee.table = EventTable()
         return result
+    }
+
+    /// Counts how full each column is in the first rows, for column detection.
+    private func sampleColumns(_ dialect: Dialect) {
+        if let given = givenColumnFill {
+            state.pointee.columnFill = given
+            givenColumnFill = nil
+        } else if options.hasHeader {
+            state.pointee.columnFill = ColumnFillSample(preamble, from: dialect.bomLength, dialect: dialect)
+        } else {
+            state.pointee.columnFill = ColumnFillSample()
+        }
     }
 
     private func startParsing(_ dialect: Dialect) throws(IngestError) {

@@ -28,6 +28,11 @@ enum LogLoader {
             if !detected.isEmpty {
                 Diagnostics.note("detected columns: " + detected.map { "\($0.role)=\($0.name)" }.joined(separator: ", "))
             }
+            for c in detected {
+                guard let fill = c.fill else { continue }
+                let others = fill.passedOver.map { "'\($0.name)' in \($0.filled)" }.joined(separator: ", ")
+                Diagnostics.note("\(c.role) column '\(c.name)' chosen over \(fill.passedOver.map { "'\($0.name)'" }.joined(separator: ", ")): it is filled in \(fill.filled) of the first \(fill.sampledRows) rows, \(others); pass --\(ColumnMapping.flagName(c.role)) to choose")
+            }
         }
         if report.timestampFormatDetected, let format = report.timestampFormat {
             Diagnostics.note("detected timestamp format: \(format)")
