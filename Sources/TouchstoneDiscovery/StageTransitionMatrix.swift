@@ -47,7 +47,8 @@ public struct StageTransitionMatrix: Sendable, Equatable {
 /// How many customers reach each stage, in funnel order.
 ///
 /// A customer reaches a stage when at least one of their events has it (in any order; the
-/// funnel does not require earlier steps). O(stages) from a stage-level graph.
+/// funnel does not require earlier steps). Events without a stage (`(none)`) are no step.
+/// O(stages) from a stage-level graph.
 public struct StageFunnel: Sendable, Equatable {
     public struct Step: Sendable, Equatable {
         public var stage: String
@@ -108,8 +109,13 @@ public struct StageAnalysis: Sendable {
             }
             if !unknown.isEmpty { throw .unknownStages(unknown, known: names.names) }
         }
-        for node in graph.nodes where !listed.contains(node.id) { ids.append(node.id) }
-        self.matrix = StageTransitionMatrix(graph: graph, order: ids, names: ids.map { names.name($0) })
-        self.funnel = StageFunnel(graph: graph, order: ids, names: names, explicitOrder: order != nil)
+        // Events without a stage (`(none)`) are a row and column of the matrix, after the
+        // stages unless placed by `order`, and never a step of the funnel.
+        let none = names.noneID
+        for node in graph.nodes where !listed.contains(node.id) && node.id != none { ids.append(node.id) }
+        var matrixIDs = ids
+        if let none, !listed.contains(none), graph.nodes.contains(where: { $0.id == none }) { matrixIDs.append(none) }
+        self.matrix = StageTransitionMatrix(graph: graph, order: matrixIDs, names: matrixIDs.map { names.name($0) })
+        self.funnel = StageFunnel(graph: graph, order: ids.filter { $0 != none }, names: names, explicitOrder: order != nil)
     }
 }

@@ -66,8 +66,6 @@ extension IngestReport {
         case .emptyCaseID: return "Fix: choose a customer id column that is filled, with --case COLUMN"
         case .emptyTouchpoint: return "Fix: choose a touchpoint column that is filled, with --activity COLUMN"
         case .emptyTimestamp: return "Fix: choose a timestamp column that is filled, with --timestamp COLUMN"
-        case .emptyStage: return "Fix: choose another stage column with --stage COLUMN"
-        case .emptyChannel: return "Fix: choose another channel column with --channel COLUMN"
         case .badQuoting, .unterminatedQuote:
             return "Fix: check the delimiter (--delimiter) and the encoding (--encoding); the rows are not RFC 4180 CSV as read"
         case .fieldTooLarge: return "Fix: raise --max-field-size, or check the delimiter and quoting (--delimiter)"

@@ -107,6 +107,50 @@ extension DiscoveryRenderer {
             }
             lines += funnel.render(width: width)
         }
+        if let s = r.segments { lines += segmentLines(s) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `--by`: key figures per value, then each value's most frequent transitions.
+    private func segmentLines(_ s: SegmentAnalysis) -> [String] {
+        func name(_ text: String) -> String { text.isEmpty ? "(empty)" : singleLine(text) }
+        var lines = [""]
+        lines.append(truncate(singleLine("Segments by \(s.attribute) (\(s.segments.count) shown of \(s.valueCount) values; "
+            + "a customer counts for the value of its first event)"), width))
+        var table = TextTable([
+            .init(title: "Value", alignment: .left, flexible: true), .init(title: "Customers", alignment: .right, flexible: false),
+            .init(title: "Share", alignment: .right, flexible: false), .init(title: "Events", alignment: .right, flexible: false),
+            .init(title: "Transitions", alignment: .right, flexible: false), .init(title: "Variants", alignment: .right, flexible: false),
+            .init(title: "Median duration", alignment: .right, flexible: false),
+            .init(title: "Mean duration", alignment: .right, flexible: false),
+        ])
+        for segment in s.segments {
+            table.add([name(segment.value), String(segment.customers), DecimalFormat.percent(segment.share), String(segment.events),
+                       String(segment.transitions), String(segment.variants), HumanDuration.format(micros: segment.medianDuration),
+                       HumanDuration.format(micros: segment.meanDuration)])
+        }
+        lines += table.render(width: width)
+        if s.hiddenValues > 0 {
+            lines.append("  (\(s.hiddenValues) more value\(s.hiddenValues == 1 ? "" : "s") not shown: \(s.hiddenCustomers) customers, "
+                + "\(s.hiddenEvents) events; --segments N shows more)")
+        }
+        lines.append("")
+        lines.append("Top transitions per value (\(SegmentAnalysis.textEdgesPerValue) most frequent each; all in --format json or csv)")
+        var edges = TextTable([
+            .init(title: "Value", alignment: .left, flexible: true), .init(title: "Source", alignment: .left, flexible: true),
+            .init(title: "Target", alignment: .left, flexible: true), .init(title: "Freq", alignment: .right, flexible: false),
+            .init(title: "Cust", alignment: .right, flexible: false), .init(title: "Share", alignment: .right, flexible: false),
+            .init(title: "Median", alignment: .right, flexible: false),
+        ])
+        for segment in s.segments {
+            let g = segment.graph
+            for i in segment.edgesByFrequency.prefix(SegmentAnalysis.textEdgesPerValue) {
+                let e = g.edges[i]
+                edges.add([name(segment.value), singleLine(g.nodes[e.from].name), singleLine(g.nodes[e.to].name), String(e.frequency),
+                           String(e.customers), DecimalFormat.percent(e.share), HumanDuration.format(micros: e.duration.median)])
+            }
+        }
+        lines += edges.render(width: width)
+        return lines
     }
 }

@@ -1,156 +1,137 @@
 import Foundation
 import Testing
 
-/// Real exports end to end: legacy encodings, several files of different shapes, and a log
-/// that is mostly rejected (fixtures in `Tests/Fixtures/exports`).
-@Suite("real exports")
+/// Exports shaped like HubSpot, Salesforce, GA4/BigQuery and Zendesk files, end to end: every
+/// row is used, and events without a stage or channel are the documented `(none)` value.
+@Suite("Real export shapes, end to end")
 struct ExportShapeCommandTests {
-    static func export(_ name: String) -> String {
-        CLI.packageRoot.appendingPathComponent("Tests/Fixtures/exports/\(name)").path
+    func json(_ arguments: [String]) throws -> [String: Any] {
+        let r = try CLI.run(arguments)
+        #expect(r.status == 0, "\(r.stderr)")
+        return try #require(CLI.json(r.stdout), "\(r.stdout)")
     }
 
-    static let touchpoints = """
-    Touchpoints (3):
-      Café visit     2
-      Price € quote  1
-      “Smart” offer  1
-
-    """
-
-    @Test func utf16WithBOMAndWithoutAreDecoded() throws {
-        let le = try CLI.run(["stats", Self.export("utf16le-bom.csv")])
-        #expect(le.status == 0, "\(le.stderr)")
-        #expect(le.stdout.contains("Rows: 4 read = 4 used + 0 rejected\n"))
-        #expect(le.stdout.hasSuffix(Self.touchpoints))
-        #expect(le.stdout.contains("  encoding                 UTF-16LE (byte-order mark)\n"))
-        #expect(le.stderr.contains("note: \(Self.export("utf16le-bom.csv")): encoding UTF-16LE (byte-order mark), read as UTF-8\n"))
-        let be = try CLI.run(["stats", Self.export("utf16be.csv")])
-        #expect(be.status == 0, "\(be.stderr)")
-        #expect(be.stdout.hasSuffix(Self.touchpoints))
-        #expect(be.stdout.contains("  encoding                 UTF-16BE (NUL-byte pattern)\n"))
-    }
-
-    @Test func windows1252IsSuggestedThenRead() throws {
-        let plain = try CLI.run(["stats", Self.export("cp1252.csv")])
-        #expect(plain.status == 0, "\(plain.stderr)")
-        #expect(plain.stderr.contains("note: \(Self.export("cp1252.csv")):2: bytes that are not valid UTF-8 (the first such line); rows are used with these bytes as they are (shown as U+FFFD); if this export is Windows-1252 or Latin-1, pass --encoding windows-1252 (or --encoding latin1)\n"))
-        #expect(plain.stdout.contains("Names with invalid UTF-8: 3 (shown with U+FFFD)"))
-        for name in ["windows-1252", "cp1252", "CP1252"] {
-            let r = try CLI.run(["stats", "--encoding", name, Self.export("cp1252.csv")])
-            #expect(r.status == 0, "\(r.stderr)")
-            #expect(r.stdout.hasSuffix(Self.touchpoints))
-            #expect(!r.stderr.contains("not valid UTF-8"))
-            #expect(r.stdout.contains("  encoding                 Windows-1252 (given)\n"))
+    func edges(_ document: [String: Any]) -> [String] {
+        ((document["edges"] as? [[String: Any]]) ?? []).map {
+            "\($0["source"] as? String ?? "?")>\($0["target"] as? String ?? "?") \($0["frequency"] as? Int ?? -1)"
         }
     }
 
-    @Test func latin1GzipAndJSON() throws {
-        let dir = try CLI.temporaryDirectory()
-        let gz = dir.appendingPathComponent("latin1.csv.gz")
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.export("latin1.csv"))))
-        try Data(try GzipCommandTestsSupport.gzip(bytes)).write(to: gz)
-        let r = try CLI.run(["stats", "--encoding", "latin-1", "--format", "json", gz.path])
-        #expect(r.status == 0, "\(r.stderr)")
-        let j = try #require(CLI.json(r.stdout))
-        #expect((j["touchpoints"] as? [String: Int]) == ["Café": 1, "Señal": 1, "Über": 1])
-        let input = try #require((j["inputs"] as? [[String: Any]])?.first)
-        #expect(input["encoding"] as? String == "ISO-8859-1")
-        #expect(input["encoding_evidence"] as? String == "given")
-        #expect(input["first_invalid_utf8_line"] is NSNull)
-        #expect(input["rows_read"] as? Int == 3)
+    @Test func hubSpotStatsCountEventsWithoutStage() throws {
+        let stats = try json(["stats", "--format", "json", CLI.fixture("export-hubspot.csv")])
+        #expect(stats["rows_used"] as? Int == 11)
+        #expect(stats["rows_rejected"] as? Int == 0)
+        #expect(stats["customers"] as? Int == 4)
+        #expect(stats["events_without_stage"] as? Int == 4)
+        #expect(stats["events_without_channel"] is NSNull)
+        let stages = try #require(stats["stages"] as? [String: Int])
+        #expect(stages == ["(none)": 4, "Lead": 3, "Opportunity": 2, "Customer": 1, "\"(none)\"": 1])
+        let text = try CLI.run(["stats", CLI.fixture("export-hubspot.csv")])
+        #expect(text.stdout.contains("\nEvents without stage: 4 (stage (none))\n"))
     }
 
-    @Test func unknownEncodingIsAUsageErrorListingTheNames() throws {
-        let r = try CLI.run(["stats", "--encoding", "ebcdic", Self.export("latin1.csv")])
+    @Test func hubSpotGraphsKeepEveryTouchpoint() throws {
+        let touchpoints = try json(["discover", "--format", "json", CLI.fixture("export-hubspot.csv")])
+        #expect(touchpoints["customers"] as? Int == 4)
+        #expect(touchpoints["transitions"] as? Int == 7)
+        #expect(Set(edges(touchpoints)) == ["Form submission>Email open 2", "Email open>Meeting booked 2", "Meeting booked>Deal won 1",
+                                            "Email open>Page view 1", "Page view>Form submission 1"])
+
+        let stage = try json(["discover", "--level", "stage", "--format", "json", CLI.fixture("export-hubspot.csv")])
+        #expect(stage["transitions"] as? Int == 6)
+        #expect(Set(edges(stage)) == ["Lead>(none) 2", "(none)>Opportunity 2", "Opportunity>Customer 1", "\"(none)\">Lead 1"])
+        let stages = try #require(stage["stages"] as? [String: Any])
+        // `(none)` is the last row and column of the matrix, and no step of the funnel.
+        #expect(stages["order"] as? [String] == ["Lead", "Opportunity", "Customer", "\"(none)\"", "(none)"])
+        let funnel = try #require(stages["funnel"] as? [[String: Any]])
+        #expect(funnel.map { $0["stage"] as? String } == ["Lead", "Opportunity", "Customer", "\"(none)\""])
+        #expect(funnel.first?["customers"] as? Int == 3)
+        let matrix = try #require(stages["matrix"] as? [[String: Any]])
+        let noneRow = try #require(matrix.first { $0["from"] as? String == "(none)" })
+        #expect(noneRow["total"] as? Int == 3)
+
+        // Filters name the two values apart.
+        let missing = try json(["discover", "--format", "json", "--where", "stage=(none)", CLI.fixture("export-hubspot.csv")])
+        #expect(missing["customers"] as? Int == 3)
+        let literal = try json(["discover", "--format", "json", "--where", "stage=\"(none)\"", CLI.fixture("export-hubspot.csv")])
+        #expect(literal["customers"] as? Int == 1)
+    }
+
+    @Test func hubSpotMapDraftValidateAndCheck() throws {
+        let dir = try CLI.temporaryDirectory()
+        let log = CLI.fixture("export-hubspot.csv")
+        let map = dir.appendingPathComponent("draft.yaml").path
+        let draft = try CLI.run(["map", "draft", log, "--name", "HubSpot", "-o", map])
+        #expect(draft.status == 0, "\(draft.stderr)")
+        let text = try String(contentsOfFile: map, encoding: .utf8)
+        // The touchpoint seen only without a stage is in the last stage, `(none)`, and no goal.
+        #expect(text.hasSuffix("""
+              - id: "none_2"
+                name: "(none)"
+                steps:
+                  - id: "email_open"
+                    name: "Email open"
+                    touchpoints: ["Email open"]
+            flow:
+              "page_view": ["form_submission", "email_open"]
+              "form_submission": ["email_open"]
+              "deal_won": []
+              "email_open": ["page_view", "meeting_booked"]
+
+            """))
+        let validate = try CLI.run(["map", "validate", map, log])
+        #expect(validate.status == 0, "\(validate.stderr)")
+        #expect(validate.stdout.contains("Matched to a step: 11 of 11 not ignored (100.0%)"))
+        let check = try json(["check", log, "--map", map, "--format", "json"])
+        #expect(check["customers"] as? Int == 4)
+        // A segment on the missing stage: customers with an event without a stage.
+        let segment = dir.appendingPathComponent("segment.yaml").path
+        try text.replacingOccurrences(of: "journey: \"HubSpot\"\n", with: "journey: \"HubSpot\"\nsegment: {where: {stage: \"(none)\"}}\n")
+            .write(toFile: segment, atomically: true, encoding: .utf8)
+        #expect(try json(["check", log, "--map", segment, "--format", "json"])["customers"] as? Int == 3)
+    }
+
+    @Test func zendeskChannelLevel() throws {
+        let stats = try json(["stats", "--format", "json", CLI.fixture("export-zendesk.csv")])
+        #expect(stats["rows_used"] as? Int == 9)
+        #expect(stats["customers"] as? Int == 3)
+        #expect(stats["events_without_channel"] as? Int == 4)
+        #expect(stats["events_without_stage"] is NSNull)
+        let touchpoints = try json(["discover", "--format", "json", CLI.fixture("export-zendesk.csv")])
+        #expect(touchpoints["transitions"] as? Int == 6)
+        #expect(Set(edges(touchpoints)) == ["new>open 1", "open>solved 1", "solved>new 1", "new>solved 1", "new>pending 1", "pending>solved 1"])
+        let channel = try json(["discover", "--level", "channel", "--format", "json", CLI.fixture("export-zendesk.csv")])
+        #expect(channel["transitions"] as? Int == 3)
+        #expect(Set(edges(channel)) == ["email>(none) 1", "(none)>chat 1", "web>(none) 1"])
+    }
+
+    @Test func ga4AndSalesforceDetection() throws {
+        let ga4 = try CLI.run(["discover", "--format", "json", CLI.fixture("export-ga4.csv")])
+        #expect(ga4.status == 0)
+        #expect(ga4.stderr.contains("note: case column 'user_pseudo_id' chosen over 'user_id': it is filled in 10 of the first 10 rows, 'user_id' in 2; pass --case to choose\n"))
+        let graph = try #require(CLI.json(ga4.stdout))
+        #expect(graph["customers"] as? Int == 3)
+        #expect(graph["transitions"] as? Int == 7)
+        #expect(Set(edges(graph)) == ["session_start>page_view 3", "page_view>add_to_cart 2", "add_to_cart>purchase 1", "page_view>page_view 1"])
+        // The compact event_date column is read as dates.
+        let dates = try json(["stats", "--format", "json", "--timestamp", "event_date", CLI.fixture("export-ga4.csv")])
+        #expect(dates["timestamp_format"] as? String == "%Y%m%d")
+        #expect(dates["first_event"] as? String == "2024-03-15T00:00:00Z")
+        #expect(dates["last_event"] as? String == "2024-03-16T00:00:00Z")
+
+        let salesforce = try json(["discover", "--format", "json", CLI.fixture("export-salesforce.csv")])
+        #expect(salesforce["customers"] as? Int == 3)
+        #expect(salesforce["events"] as? Int == 8)
+        #expect(salesforce["transitions"] as? Int == 5)
+        #expect(Set(edges(salesforce)) == ["Call>Email 1", "Email>Meeting 1", "Meeting>Call 1", "Email>Call 1", "Email>Email 1"])
+    }
+
+    @Test func missingColumnsInOneError() throws {
+        let dir = try CLI.temporaryDirectory()
+        let log = dir.appendingPathComponent("export.csv")
+        try "Id,Subject Line,When\n1,a,2024-01-01\n".write(to: log, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["stats", log.path])
         #expect(r.status == 2)
-        #expect(r.stderr.contains("unknown encoding 'ebcdic'; supported: utf-8 (utf8), utf-16 (utf16), utf-16le, utf-16be, windows-1252 (cp1252), iso-8859-1 (latin1, latin-1)"))
-    }
-
-    @Test func twoExportsAreDetectedEachOnItsOwn() throws {
-        let dir = try CLI.temporaryDirectory()
-        let rejects = dir.appendingPathComponent("rejects.csv").path
-        let a = Self.export("export-a.csv"), b = Self.export("export-b.csv")
-        let r = try CLI.run(["stats", a, b, "--rejects", rejects])
-        #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("Rows: 7 read = 6 used + 1 rejected\n"))
-        #expect(r.stdout.contains("""
-        Inputs:
-          \(a): 3 rows = 3 used + 0 rejected
-            encoding UTF-8 (byte-order mark), delimiter ';', line ends CRLF
-            timestamp format %d.%m.%Y %H:%M (detected)
-          \(b): 4 rows = 3 used + 1 rejected
-            encoding UTF-8, delimiter ',', line ends LF
-            timestamp format ISO 8601 (detected)
-
-        """))
-        #expect(r.stderr.contains("note: \(a): encoding UTF-8 (byte-order mark), delimiter ';', line ends CRLF, timestamp format %d.%m.%Y %H:%M (detected), 3 rows, 0 rejected\n"))
-        #expect(r.stderr.contains("note: \(b): encoding UTF-8, delimiter ',', line ends LF, timestamp format ISO 8601 (detected), 4 rows, 1 rejected, columns case=customer_id, touchpoint=touchpoint, timestamp=timestamp\n"))
-        let text = try String(contentsOfFile: rejects, encoding: .utf8)
-        #expect(text == """
-        line,record,reason,row,row_base64,file
-        5,4,"bad_timestamp: cannot read 'not a date' as ISO 8601","k4,Anfrage,not a date",azQsQW5mcmFnZSxub3QgYSBkYXRl,"\(b)"
-
-        """)
-
-        let json = try CLI.run(["stats", "--format", "json", a, b])
-        let inputs = try #require(CLI.json(json.stdout)?["inputs"] as? [[String: Any]])
-        #expect(inputs.count == 2)
-        #expect(inputs.map { $0["delimiter"] as? String } == [";", ","])
-        #expect(inputs.map { $0["line_ends"] as? String } == ["CRLF", "LF"])
-        #expect(inputs.map { $0["byte_order_mark"] as? Bool } == [true, false])
-        #expect(inputs.map { $0["timestamp_format"] as? String } == ["%d.%m.%Y %H:%M", "ISO 8601"])
-        #expect(inputs.map { $0["rows_used"] as? Int } == [3, 3])
-        #expect(inputs.map { $0["rows_rejected"] as? Int } == [0, 1])
-    }
-
-    @Test func aMostlyRejectedLogStopsEveryCommand() throws {
-        let dir = try CLI.temporaryDirectory()
-        let log = Self.export("mostly-rejected.csv")
-        let map = dir.appendingPathComponent("j.yaml").path
-        try "journey: J\nstages:\n  - id: all\n    steps:\n      - id: visit\n        touchpoints: [visit]\n      - id: signup\n        touchpoints: [signup]\n".write(toFile: map, atomically: true, encoding: .utf8)
-        let expected = "error: 8 of 10 rows rejected (80.0%), more than half of the log; the main reason is bad_timestamp (8 rows), first at \(log):4:3 (column 'timestamp'): cannot read '13.03.2024 10:00' as ISO 8601. Fix: pass --timestamp-format '%d.%m.%Y %H:%M', the format of that value (see docs/timestamps.md). If these rejections are expected, pass --max-reject-rate 1 to use the remaining rows\n"
-        let commands: [[String]] = [
-            ["stats", log], ["discover", log], ["check", log, "--map", map],
-            ["map", "draft", log], ["map", "validate", map, log],
-        ]
-        for command in commands {
-            let r = try CLI.run(command)
-            #expect(r.status == 2, "\(command): \(r.stderr)")
-            #expect(r.stderr.hasSuffix(expected), "\(command): \(r.stderr)")
-            #expect(r.stdout.isEmpty, "\(command)")
-            let accepted = try CLI.run(command + ["--max-reject-rate", "1"])
-            #expect(accepted.status != 2, "\(command): \(accepted.stderr)")
-        }
-        // The rejects file of the stopped run is written in full.
-        let rejects = dir.appendingPathComponent("rejects.csv").path
-        let r = try CLI.run(["stats", log, "--rejects", rejects])
-        #expect(r.status == 2)
-        let rows = try String(contentsOfFile: rejects, encoding: .utf8).split(separator: "\n")
-        #expect(rows.count == 9)
-        #expect(rows[1].hasPrefix("4,3,\"bad_timestamp: cannot read '13.03.2024 10:00' as ISO 8601"))
-        // The suggested flag fixes it: now the two ISO rows are the rejected ones.
-        let fixed = try CLI.run(["stats", log, "--timestamp-format", "%d.%m.%Y %H:%M"])
-        #expect(fixed.status == 0, "\(fixed.stderr)")
-        #expect(fixed.stdout.contains("Rows: 10 read = 8 used + 2 rejected\n"))
-        // An explicit rate is the limit, and its message keeps its wording.
-        let over = try CLI.run(["stats", log, "--max-reject-rate", "0.5"])
-        #expect(over.status == 2)
-        #expect(over.stderr.contains("error: 8 of 10 rows rejected (80.0%), over --max-reject-rate 0.5; the main reason is bad_timestamp (8 rows)"))
-        #expect(try CLI.run(["stats", log, "--max-reject-rate", "0.8"]).status == 0)
-    }
-}
-
-/// gzip for the CLI tests (the ingest tests' helper lives in another module).
-enum GzipCommandTestsSupport {
-    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        let dir = try CLI.temporaryDirectory()
-        let file = dir.appendingPathComponent("log.csv")
-        try Data(bytes).write(to: file)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        p.arguments = ["-n", file.path]
-        try p.run()
-        p.waitUntilExit()
-        return [UInt8](try Data(contentsOf: dir.appendingPathComponent("log.csv.gz")))
+        #expect(r.stderr == "\(log.path): error: cannot detect the case, touchpoint and timestamp columns from the header; pass --case Id --activity 'Subject Line' --timestamp COLUMN with the right header names or positions (header: 1=Id, 2=Subject Line, 3=When)\n")
     }
 }

@@ -14,9 +14,8 @@ import Darwin
 /// `--encoding` that byte 2 picks (detected, UTF-8, UTF-16, UTF-16LE/BE, Windows-1252,
 /// Latin-1), so that the byte source's detection and transcoding see arbitrary bytes.
 /// Invariants: no crash, `rowsRead == rowsUsed + rowsRejected`, one rejection callback per
-/// rejected row, every used row in the table; with one input, the result does not depend on
-/// the chunk size.
-@_cdecl("LLVMFuzzerTestOneInput")
+/// rejected row, every used row in the table; with one input, the result (counts, and each
+/// rejection's line and reason) does not depend on the chunk size.
 public func fuzzIngest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     guard let data, size >= 3 else { return 0 }
     let bytes = UnsafeBufferPointer(start: data, count: size)
@@ -51,8 +50,7 @@ public func fuzzIngest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     if inputs.count == 1, chunk != payload.count {
         let whole = run(options: options, inputs: inputs, chunk: max(1, payload.count))
         if let a = first, let b = whole {
-            precondition(a.read == b.read && a.used == b.used && a.rejected == b.rejected,
-                         "result depends on chunking: \(a) vs \(b)")
+            precondition(a == b, "result depends on chunking: \(a) vs \(b)")
         } else {
             precondition((first == nil) == (whole == nil), "error depends on chunking")
         }
@@ -62,12 +60,18 @@ public func fuzzIngest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 
 struct Counts: Equatable, CustomStringConvertible {
     var read: Int, used: Int, rejected: Int
-    var description: String { "read \(read) used \(used) rejected \(rejected)" }
+    /// Each rejection as `input:line:reason`, in order.
+    var rejections: [String] = []
+    var description: String { "read \(read) used \(used) rejected \(rejected) \(rejections)" }
 }
 
 func run(options: IngestOptions, inputs: [[UInt8]], chunk: Int) -> Counts? {
     var callbacks = 0
-    let ingester = Ingester(options: options) { _ in callbacks += 1 }
+    var rejections: [String] = []
+    let ingester = Ingester(options: options) { r in
+        callbacks += 1
+        rejections.append("\(r.source):\(r.line):\(r.reason.rawValue)")
+    }
     do {
         for (i, input) in inputs.enumerated() {
             try ingester.begin(source: "input\(i)")
@@ -91,7 +95,7 @@ func run(options: IngestOptions, inputs: [[UInt8]], chunk: Int) -> Counts? {
         precondition(table.count == report.rowsUsed, "table \(table.count) != used \(report.rowsUsed)")
         let log = EventLog(table)
         _ = log.events.count
-        return Counts(read: report.rowsRead, used: report.rowsUsed, rejected: report.rowsRejected)
+        return Counts(read: report.rowsRead, used: report.rowsUsed, rejected: report.rowsRejected, rejections: rejections)
     } catch {
         _ = "\(error)"
         return nil
