@@ -23,9 +23,34 @@ public struct DiscoveryRenderer: Sendable {
 
     /// The whole output, ending in a newline.
     public func render(_ result: DiscoveryResult) -> String {
+        if format == .json {
+            var w = JSONWriter()
+            json(result, &w)
+            return w.output
+        }
+        return renderText(result)
+    }
+
+    /// Writes the whole output to `sink` in order, in pieces of at most about
+    /// `JSONWriter.chunkSize` bytes for JSON (streamed, never held whole in memory).
+    public func write(_ result: DiscoveryResult, to sink: @escaping JSONWriter.Sink) {
+        if format == .json {
+            var w = JSONWriter(sink: sink)
+            json(result, &w)
+            w.flush()
+            return
+        }
+        var text = renderText(result)
+        text.withUTF8 { sink(UnsafeRawBufferPointer($0)) }
+    }
+
+    private func renderText(_ result: DiscoveryResult) -> String {
         switch format {
         case .text: return TerminalText.escaped(text(result), keepingLineFeeds: true)
-        case .json: return json(result)
+        case .json:
+            var w = JSONWriter()
+            json(result, &w)
+            return w.output
         case .csv: return csv(result)
         case .dot: return dot(result)
         case .mermaid: return mermaid(result)

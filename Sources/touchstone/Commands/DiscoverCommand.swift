@@ -75,7 +75,8 @@ struct DiscoverCommand: ParsableCommand {
         let result: DiscoveryResult
         do { result = try DiscoveryResult(loaded.log, options: options) } catch { throw FrontendError(message: "\(error)") }
         let out = try OutputFile(path: output)
-        try out.write(DiscoveryRenderer(format: format).render(result))
+        let renderer = DiscoveryRenderer(format: format)
+        try out.stream { renderer.write(result, to: $0) }
         try out.close()
     }
 }
