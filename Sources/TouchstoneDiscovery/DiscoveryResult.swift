@@ -12,6 +12,10 @@ public struct DiscoveryOptions: Sendable, Equatable {
     /// Funnel order of stages (names); `nil`: order of first appearance.
     public var stageOrder: [String]?
 
+    /// Variants `touchstone discover` keeps when neither `--variants` nor `--variant-coverage`
+    /// is given, in every format.
+    public static let defaultVariantLimit = 10
+
     public init(level: DiscoveryLevel = .touchpoint, filter: LogFilter = LogFilter(), pruning: DisplayPruning = DisplayPruning(),
                 variantLimit: Int? = nil, variantCoverage: Double? = nil, stageOrder: [String]? = nil) {
         self.level = level

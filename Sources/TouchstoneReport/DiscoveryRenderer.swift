@@ -15,10 +15,20 @@ public struct DiscoveryRenderer: Sendable {
     public var format: DiscoveryFormat
     /// Maximum line width of the text format, in characters.
     public var width: Int
+    /// Most rows of the text format's transitions table; `nil` shows every visible edge.
+    /// A cut table ends with a line saying how many rows were cut and how to see them.
+    public var transitionRows: Int?
+    /// Most rows of the text format's nodes and stage-transition tables; `nil` shows all.
+    public var tableRows: Int?
 
-    public init(format: DiscoveryFormat, width: Int = 100) {
+    /// Rows per text table by default (`touchstone discover --rows`).
+    public static let defaultTableRows = 15
+
+    public init(format: DiscoveryFormat, width: Int = 100, transitionRows: Int? = nil, tableRows: Int? = nil) {
         self.format = format
         self.width = width
+        self.transitionRows = transitionRows
+        self.tableRows = tableRows
     }
 
     /// The whole output, ending in a newline.

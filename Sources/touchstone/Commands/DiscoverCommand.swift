@@ -36,8 +36,9 @@ struct DiscoverCommand: ParsableCommand {
     @Option(name: .customLong("top-edges"), help: ArgumentHelp("Show only the K most frequent edges.", valueName: "k"))
     var topEdges: Int?
 
-    @Option(name: .customLong("variants"), help: ArgumentHelp("Show the N most frequent variants.", valueName: "n"))
-    var variantLimit: Int?
+    @Option(name: .customLong("variants"),
+            help: ArgumentHelp("Show the N most frequent variants, or all (default: 10, unless --variant-coverage is given).", valueName: "n|all"))
+    var variantLimit: RowCount?
 
     @Option(name: .customLong("variant-coverage"),
             help: ArgumentHelp("Show the most frequent variants until they cover this share of customers (0…1).", valueName: "share"))
@@ -45,6 +46,10 @@ struct DiscoverCommand: ParsableCommand {
 
     @Option(name: .customLong("stage-order"), help: ArgumentHelp("Stage order for the funnel, comma-separated.", valueName: "a,b,c"))
     var stageOrder: String?
+
+    @Option(name: .customLong("rows"),
+            help: ArgumentHelp("Text format: most rows of the transitions, nodes and stage tables, or all (default: 15; transitions: all kept by --top-edges when given). Every cut table says what it cut.", valueName: "n|all"))
+    var tableRows: RowCount?
 
     @Option(help: "Output format: text, json, csv, dot or mermaid.")
     var format: DiscoveryFormat = .text
@@ -55,7 +60,8 @@ struct DiscoverCommand: ParsableCommand {
     mutating func validate() throws {
         if let n = minFrequency, n < 1 { throw ValidationError("--min-frequency must be at least 1") }
         if let k = topEdges, k < 1 { throw ValidationError("--top-edges must be at least 1") }
-        if let n = variantLimit, n < 1 { throw ValidationError("--variants must be at least 1") }
+        if case .count(let n)? = variantLimit, n < 1 { throw ValidationError("--variants must be at least 1 or all") }
+        if case .count(let n)? = tableRows, n < 1 { throw ValidationError("--rows must be at least 1 or all") }
         if let c = variantCoverage, !(c > 0 && c <= 1) { throw ValidationError("--variant-coverage must be in (0, 1], got \(c)") }
     }
 
@@ -69,15 +75,33 @@ struct DiscoverCommand: ParsableCommand {
         }
         let options = DiscoveryOptions(
             level: level, filter: filter, pruning: DisplayPruning(minFrequency: minFrequency, topEdges: topEdges),
-            variantLimit: variantLimit, variantCoverage: variantCoverage,
+            variantLimit: variantLimit.map(\.limit) ?? (variantCoverage == nil ? DiscoveryOptions.defaultVariantLimit : nil),
+            variantCoverage: variantCoverage,
             stageOrder: stageOrder.map { $0.split(separator: ",").map { String(String($0).trimmingSpaces) } })
         let loaded = try LogLoader.load(ingest)
         let result: DiscoveryResult
         do { result = try DiscoveryResult(loaded.log, options: options) } catch { throw FrontendError(message: "\(error)") }
         let out = try OutputFile(path: output)
-        let renderer = DiscoveryRenderer(format: format)
+        let rows = tableRows.map(\.limit) ?? DiscoveryRenderer.defaultTableRows
+        let renderer = DiscoveryRenderer(format: format, transitionRows: tableRows == nil && topEdges != nil ? nil : rows, tableRows: rows)
         try out.stream { renderer.write(result, to: $0) }
         try out.close()
+    }
+}
+
+/// A number of rows or variants to show, or `all`.
+enum RowCount: ExpressibleByArgument, Equatable {
+    case count(Int)
+    case all
+
+    init?(argument: String) {
+        if argument == "all" { self = .all } else if let n = Int(argument) { self = .count(n) } else { return nil }
+    }
+
+    /// The limit, `nil` for all.
+    var limit: Int? {
+        if case .count(let n) = self { return n }
+        return nil
     }
 }
 
