@@ -9,10 +9,7 @@ extension DiscoveryRenderer {
         func header(_ s: String) { lines.append(truncate(singleLine(s), width)) }
         header("Journey discovery at \(r.level.rawValue) level")
         header("Customers: \(r.customers) of \(r.inputCustomers)   Events: \(r.events) of \(r.inputEvents)   Transitions: \(g.transitions)")
-        header("Filters: " + (r.filters.isEmpty ? "none" : r.filters.joined(separator: "; ")))
-        var pruning = "Pruning: " + (r.pruning.isEmpty ? "none" : r.pruning.joined(separator: "; "))
-        if !r.pruning.isEmpty { pruning += " (hidden: \(r.view.hiddenEdges) edges, \(r.view.hiddenNodes) nodes)" }
-        header(pruning)
+        for line in DiscoveryRenderer.statedFilters(r) { header(line) }
         func name(_ s: String) -> String { singleLine(s) }
 
         lines.append("")

@@ -21,6 +21,10 @@ public struct DiscoveryRenderer: Sendable {
     /// Most rows of the text format's nodes and stage-transition tables; `nil` shows all.
     public var tableRows: Int?
 
+    /// Most nodes a `dot` or `mermaid` graph shows without a warning: a larger graph is still
+    /// written, and `touchstone discover` warns on standard error and suggests pruning.
+    public static let largeGraphNodes = 50
+
     /// Rows per text table by default (`touchstone discover --rows`).
     public static let defaultTableRows = 15
 
@@ -52,6 +56,13 @@ public struct DiscoveryRenderer: Sendable {
         }
         var text = renderText(result)
         text.withUTF8 { sink(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `Filters: …` and `Pruning: …` as stated by every format but CSV (not yet escaped).
+    static func statedFilters(_ r: DiscoveryResult) -> [String] {
+        var pruning = "Pruning: " + (r.pruning.isEmpty ? "none" : r.pruning.joined(separator: "; "))
+        if !r.pruning.isEmpty { pruning += " (hidden: \(r.view.hiddenEdges) edges, \(r.view.hiddenNodes) nodes)" }
+        return ["Filters: " + (r.filters.isEmpty ? "none" : r.filters.joined(separator: "; ")), pruning]
     }
 
     private func renderText(_ result: DiscoveryResult) -> String {

@@ -86,6 +86,13 @@ struct DiscoverCommand: ParsableCommand {
         let renderer = DiscoveryRenderer(format: format, transitionRows: tableRows == nil && topEdges != nil ? nil : rows, tableRows: rows)
         try out.stream { renderer.write(result, to: $0) }
         try out.close()
+        if format == .dot || format == .mermaid, result.view.shownNodes > DiscoveryRenderer.largeGraphNodes {
+            Diagnostics.warning("""
+                the graph has \(result.view.shownNodes) nodes, more than \(DiscoveryRenderer.largeGraphNodes), and may be hard to read; \
+                it was written all the same. Try --top-edges 30 or --min-frequency N (fewer edges; nodes where journeys \
+                start or end stay), --level stage or --level channel, or --where NAME=VALUE (fewer customers)
+                """)
+        }
     }
 }
 
