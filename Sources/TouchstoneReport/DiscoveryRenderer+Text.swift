@@ -126,8 +126,11 @@ extension DiscoveryRenderer {
                     lines.append("  … \(cells.count - listed.count) more stage transitions with smaller counts (--rows all shows them; --format json all)")
                 }
             }
+            lines.append("  Row share: of all visits of the row's stage, journey ends included (the Share of a")
+            lines.append("  transitions table leaves ends out: of the transitions leaving its source).")
             lines.append("")
-            lines.append("Stage funnel (" + (s.funnel.explicitOrder ? "given order" : "order of first appearance") + ")")
+            lines.append("Stage funnel (" + (s.funnel.explicitOrder ? "given order" : "order of first appearance")
+                         + "; a customer counts once it reached every earlier stage first)")
             var funnel = TextTable([
                 .init(title: "Stage", alignment: .left, flexible: true), .init(title: "Customers", alignment: .right, flexible: false),
                 .init(title: "Share", alignment: .right, flexible: false), .init(title: "Of previous", alignment: .right, flexible: false),
