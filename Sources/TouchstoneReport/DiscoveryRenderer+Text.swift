@@ -130,7 +130,7 @@ extension DiscoveryRenderer {
             lines.append("  transitions table leaves ends out: of the transitions leaving its source).")
             lines.append("")
             lines.append("Stage funnel (" + (s.funnel.explicitOrder ? "given order" : "order of first appearance")
-                         + "; a customer counts once it reached every earlier stage first)")
+                         + "; each step counts after all earlier ones, in time)")
             var funnel = TextTable([
                 .init(title: "Stage", alignment: .left, flexible: true), .init(title: "Customers", alignment: .right, flexible: false),
                 .init(title: "Share", alignment: .right, flexible: false), .init(title: "Of previous", alignment: .right, flexible: false),
