@@ -33,7 +33,8 @@ struct DiscoverCommand: ParsableCommand {
     @Option(name: .customLong("min-frequency"), help: ArgumentHelp("Hide edges seen fewer than N times.", valueName: "n"))
     var minFrequency: Int?
 
-    @Option(name: .customLong("top-edges"), help: ArgumentHelp("Show only the K most frequent edges.", valueName: "k"))
+    @Option(name: .customLong("top-edges"),
+            help: ArgumentHelp("Show only the K most frequent edges (journey starts and ends are always shown, not counted).", valueName: "k"))
     var topEdges: Int?
 
     @Option(name: .customLong("variants"),
@@ -44,7 +45,7 @@ struct DiscoverCommand: ParsableCommand {
             help: ArgumentHelp("Show the most frequent variants until they cover this share of customers (0…1).", valueName: "share"))
     var variantCoverage: Double?
 
-    @Option(name: .customLong("stage-order"), help: ArgumentHelp("Stage order for the funnel, comma-separated.", valueName: "a,b,c"))
+    @Option(name: .customLong("stage-order"), help: ArgumentHelp("Stage order for the funnel, comma-separated (sequential: a customer counts for a stage once it reached every earlier one).", valueName: "a,b,c"))
     var stageOrder: String?
 
     @Option(name: .customLong("rows"),
