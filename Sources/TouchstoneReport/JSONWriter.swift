@@ -9,10 +9,11 @@ import Musl
 /// A streaming writer: call `beginObject`/`key`/values/`endObject` in document order. The
 /// document is written as UTF-8 bytes into a buffer; with a `sink`, every full 64 KiB of it is
 /// handed to the sink as it is written (and the rest by `flush()`), so a document of any size
-/// needs 64 KiB of memory; without one, read `output` or `bytes` at the end. Strings are
-/// escaped per RFC 8259 (quote, backslash and control characters; non-ASCII passes through as
-/// UTF-8). Numbers never use exponent notation; non-finite doubles become `null`.
-/// Cost: O(output size), no allocation per value.
+/// needs about 64 KiB plus its longest string; without one, read `output` or `bytes` at the
+/// end. Strings are escaped per RFC 8259 (quote, backslash and control characters; non-ASCII
+/// passes through as UTF-8). Numbers never use exponent notation; non-finite doubles become
+/// `null`. Cost: O(output size); plain ASCII runs of strings are copied whole, integers written
+/// digit by digit, and only a fractional double formats a temporary `String`.
 public struct JSONWriter {
     /// Receives the document in order, in pieces of about `chunkSize` bytes.
     public typealias Sink = (UnsafeRawBufferPointer) -> Void
