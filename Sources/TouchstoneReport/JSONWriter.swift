@@ -76,15 +76,7 @@ public struct JSONWriter {
             JSONWriter.appendInteger(value == 0 ? 0 : Int64(value), to: &bytes)
             return
         }
-        guard value.isFinite else { appendASCII("null"); return }
-        // Shortest round-trip digits; only a text with an exponent needs `plainDecimal`.
-        var text = value.description
-        let plain = text.withUTF8 { digits in
-            if digits.contains(UInt8(ascii: "e")) { return false }
-            bytes.append(contentsOf: digits)
-            return true
-        }
-        if !plain { appendASCII(JSONWriter.plainDecimal(value)) }
+        JSONWriter.appendPlainDecimal(value, to: &bytes)
     }
     /// A number given as a ready literal (e.g. `12.5`); the caller guarantees JSON number syntax.
     public mutating func numberLiteral(_ literal: String) { openValue(); appendASCII(literal) }
@@ -234,35 +226,61 @@ public struct JSONWriter {
     /// `value` in plain decimal notation: `3`, `0.25`, `0.00001`, `120000000000000000000`;
     /// `null` for NaN and infinities.
     public static func plainDecimal(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        if value == 0 { return "0" }
-        if value == value.rounded(), abs(value) < 9.0e15 { return String(Int64(value)) }
-        let text = value.description
-        guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return text }
-        // Expand mantissa × 10^exponent without changing the digits.
-        guard let exponent = Int(text[text.index(after: e)...]) else { return text }
-        var mantissa = String(text[..<e])
-        let negative = mantissa.hasPrefix("-")
-        if negative { mantissa.removeFirst() }
-        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
-        let intPart = String(parts[0])
-        let fracPart = parts.count > 1 ? String(parts[1]) : ""
-        var digits = intPart + fracPart
-        var point = intPart.count + exponent
-        while digits.count > 1 && digits.hasPrefix("0") && point > 1 { digits.removeFirst(); point -= 1 }
-        var result: String
-        if point <= 0 {
-            result = "0." + String(repeating: "0", count: -point) + digits
-        } else if point >= digits.count {
-            result = digits + String(repeating: "0", count: point - digits.count)
-        } else {
-            let i = digits.index(digits.startIndex, offsetBy: point)
-            result = String(digits[..<i]) + "." + String(digits[i...])
+        var out: [UInt8] = []
+        appendPlainDecimal(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `plainDecimal(value)` as UTF-8, working on the bytes of `value.description`.
+    static func appendPlainDecimal(_ value: Double, to out: inout [UInt8]) {
+        guard value.isFinite else { out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]); return }  // null
+        if value == value.rounded(), abs(value) < 9.0e15 { appendInteger(value == 0 ? 0 : Int64(value), to: &out); return }
+        var text = value.description
+        text.withUTF8 { u in
+            guard let e = u.firstIndex(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) else {
+                out.append(contentsOf: u)
+                return
+            }
+            // Expand mantissa × 10^exponent without changing the digits.
+            var k = e + 1
+            var negativeExponent = false
+            if k < u.count && (u[k] == UInt8(ascii: "-") || u[k] == UInt8(ascii: "+")) { negativeExponent = u[k] == UInt8(ascii: "-"); k += 1 }
+            var exponent = 0
+            while k < u.count { exponent = exponent * 10 + Int(u[k] &- UInt8(ascii: "0")); k += 1 }
+            if negativeExponent { exponent = -exponent }
+            let negative = u[0] == UInt8(ascii: "-")
+            var digits: [UInt8] = []
+            digits.reserveCapacity(24)
+            var integerDigits = 0
+            var afterPoint = false
+            for i in (negative ? 1 : 0)..<e {
+                if u[i] == UInt8(ascii: ".") { afterPoint = true; continue }
+                digits.append(u[i])
+                if !afterPoint { integerDigits += 1 }
+            }
+            var point = integerDigits + exponent
+            var first = 0
+            while digits.count - first > 1 && digits[first] == UInt8(ascii: "0") && point > 1 { first += 1; point -= 1 }
+            let significant = digits[first...]
+            let start = out.count
+            if negative { out.append(UInt8(ascii: "-")) }
+            if point <= 0 {
+                out.append(UInt8(ascii: "0"))
+                out.append(UInt8(ascii: "."))
+                for _ in 0..<(-point) { out.append(UInt8(ascii: "0")) }
+                out.append(contentsOf: significant)
+            } else if point >= significant.count {
+                out.append(contentsOf: significant)
+                for _ in 0..<(point - significant.count) { out.append(UInt8(ascii: "0")) }
+                return
+            } else {
+                out.append(contentsOf: significant.prefix(point))
+                out.append(UInt8(ascii: "."))
+                out.append(contentsOf: significant.dropFirst(point))
+            }
+            // A fraction: no trailing zeros, no trailing point.
+            while out.count > start && out[out.count - 1] == UInt8(ascii: "0") { out.removeLast() }
+            if out.count > start && out[out.count - 1] == UInt8(ascii: ".") { out.removeLast() }
         }
-        if result.contains(".") {
-            while result.hasSuffix("0") { result.removeLast() }
-            if result.hasSuffix(".") { result.removeLast() }
-        }
-        return negative ? "-" + result : result
     }
 }

@@ -54,6 +54,25 @@ import TouchstoneReport
         #expect(w.output == "[\n  -9223372036854775808,\n  9223372036854775807,\n  -7,\n  0,\n  0,\n  3,\n  -12345678\n]\n")
     }
 
+    /// `plainDecimal` works on bytes: every finite double reads back exactly, never with an
+    /// exponent, and a fraction has no trailing zero.
+    @Test func plainDecimalRoundTrips() {
+        #expect(JSONWriter.plainDecimal(9.47e-07) == "0.000000947")
+        #expect(JSONWriter.plainDecimal(-1e-300) == "-0." + String(repeating: "0", count: 299) + "1")
+        #expect(JSONWriter.plainDecimal(1.5e16) == "15000000000000000")
+        #expect(JSONWriter.plainDecimal(5e-324).hasSuffix("000005"))
+        #expect(JSONWriter.plainDecimal(-2.0 / 3) == "-0.6666666666666666")
+        var rng = SeededGenerator(seed: 5)
+        for _ in 0..<20_000 {
+            let x = Double(bitPattern: rng.next())
+            guard x.isFinite else { continue }
+            let text = JSONWriter.plainDecimal(x)
+            #expect(Double(text) == x, "\(x) written as \(text)")
+            #expect(!text.contains("e") && !text.contains("E"))
+            if text.contains(".") { #expect(!text.hasSuffix("0") && !text.hasSuffix(".")) }
+        }
+    }
+
     /// Throughput of writing JSON into a sink. The release benchmark is "JSON writer: 100 MB
     /// document into a sink" in `Benchmarks/Benchmarks/IngestBenchmarks` (about 180-260 MB/s;
     /// the old `String`-based writer managed about 15-20 MB/s). The bounds are generous so a
