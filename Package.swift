@@ -64,6 +64,12 @@ let package = Package(
             name: "TouchstoneConformanceTests",
             dependencies: ["TouchstoneConformance", "TouchstoneTraces", "TouchstoneIngest", "TouchstoneReport"]
         ),
+        // Replays Tests/Fixtures/fuzz/ through the libFuzzer harness functions, which are
+        // symlinked from Fuzz/Sources so that both run the very same code.
+        .testTarget(
+            name: "FuzzReplayTests",
+            dependencies: ["TouchstoneIngest", "TouchstoneConformance"]
+        ),
         .testTarget(
             name: "TouchstoneCLITests",
             dependencies: ["TouchstoneIngest"],

@@ -6,7 +6,7 @@ import PackageDescription
 ///
 ///     swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
 ///
-/// Each target exports `LLVMFuzzerTestOneInput`; libFuzzer supplies `main`.
+/// Each target's `@main` hands its harness function to `LLVMFuzzerRunDriver`; the functions are also replayed by `swift test` (Tests/FuzzReplayTests).
 let package = Package(
     name: "TouchstoneFuzz",
     platforms: [.macOS(.v14)],

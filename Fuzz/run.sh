@@ -36,6 +36,9 @@ done
 # Speed (measured on the ingester: 176 → ~750 executions/s): no allocation stack traces
 # (the ingester allocates its 64–128 KB block buffers per run), no leak scan after each run.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=0}
+# Swift's own crash handler would then read the crashed stack and trip AddressSanitizer, hiding
+# the real message (a failed precondition) behind a report about the handler.
+export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
 run() { # target corpus
     local start=$SECONDS
     local limit=()
@@ -43,9 +46,14 @@ run() { # target corpus
     echo "== $1: $RUNS executions${FUZZ_SECONDS:+ / $FUZZ_SECONDS s}"
     "$BIN/$1" -runs="$RUNS" "${limit[@]}" -max_len="$MAX_LEN" -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 \
         -print_final_stats=1 -artifact_prefix="$SCRATCH/artifacts/$1-" "$WORK/$2" 2> "$WORK/$1.log" || {
-        tail -n 60 "$WORK/$1.log"; echo "FUZZ FAILURE in $1 (artifact in $SCRATCH/artifacts/)"; exit 1; }
+        grep -a -m 5 -E 'Precondition failed|Fatal error|ERROR: (AddressSanitizer|libFuzzer)|SUMMARY:' "$WORK/$1.log" || true
+        tail -n 30 "$WORK/$1.log"; echo "FUZZ FAILURE in $1 (artifact in $SCRATCH/artifacts/)"; exit 1; }
     grep -E '^#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added' "$WORK/$1.log" || true
     echo "== $1: ok in $((SECONDS - start)) s"
 }
 run FuzzIngest ingest
 run FuzzJourneyMap map
+# FUZZ_KEEP_CORPUS=DIR keeps the grown corpora (DIR/ingest, DIR/map), e.g. to pick regression inputs.
+if [ "${FUZZ_KEEP_CORPUS:-}" ]; then
+    mkdir -p "$FUZZ_KEEP_CORPUS" && cp -r "$WORK/ingest" "$WORK/map" "$WORK"/*.log "$FUZZ_KEEP_CORPUS/"
+fi

@@ -3,7 +3,7 @@
 standard library only (csv, datetime, json, fractions, statistics; no numpy, no touchstone code).
 
 Default mode: for each log, parses it, classifies every data row as good or bad (wrong field
-count, empty case id, empty activity, empty stage or channel, timestamp that is not a valid date
+count, empty case id, empty activity, timestamp that is not a valid date
 in the column's format), counts events, customers, events per customer, out-of-order rows (a
 good row whose time is earlier than an earlier-written good row of the same customer) and prints
 a summary.
@@ -88,7 +88,7 @@ def read_log(relative_path):
     """Parses a sample log. Returns (bytes, records, bad, good): `bad` counts rejected rows by
     reason, `good` lists the used rows in file order as (customer, activity, µs, stage, channel).
     Columns 1-5 are case, touchpoint, timestamp, stage, channel (touchstone detects them all from
-    the headers, so an empty stage or channel rejects the row too)."""
+    the headers; an empty stage or channel is the value `(none)` and keeps the row)."""
     delimiter, header, parse_time = LOGS[relative_path]
     path = os.path.join(HERE, relative_path)
     with open(path, "rb") as raw:
@@ -119,12 +119,10 @@ def read_log(relative_path):
         if activity == "":
             bad["empty_activity"] += 1
             continue
-        if stage == "":
-            bad["empty_stage"] += 1
-            continue
-        if channel == "":
-            bad["empty_channel"] += 1
-            continue
+        # An empty stage or channel keeps the row: touchstone names that value `(none)`.
+        # (The samples have none; a literal "(none)" would be shown as '"(none)"'.)
+        stage = stage or "(none)"
+        channel = channel or "(none)"
         instant = parse_time(timestamp)
         if instant is None:
             bad["garbage_timestamp"] += 1

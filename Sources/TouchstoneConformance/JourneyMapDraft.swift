@@ -85,7 +85,10 @@ private struct MapDrafter {
         }
 
         // Stages in typical order: median first-appearance rank, then mean rank, then first row.
+        // The `(none)` stage (events without a stage) comes last.
+        let noneRank = hasStages ? table.stageNames.noneID.map { Int($0) } ?? -1 : -1
         let stageOrder = (0..<stageCount).filter { !stageRanks[$0].isEmpty }.sorted { a, b in
+            if (a == noneRank) != (b == noneRank) { return b == noneRank }
             let ma = median(stageRanks[a]), mb = median(stageRanks[b])
             if ma != mb { return ma < mb }
             let ea = mean(stageRanks[a]), eb = mean(stageRanks[b])
@@ -101,9 +104,13 @@ private struct MapDrafter {
         var units: [(touchpoints: [Int], stage: Int, isGroup: Bool)] = []
         var unitOf = [Int](repeating: -1, count: touchpointCount)
         var groupOfStage = [Int](repeating: -1, count: stageCount)
+        // Events without a stage (`(none)`) give a touchpoint its home only when it has no
+        // event with a stage.
+        let noneStage = hasStages ? table.stageNames.noneID.map { Int($0) } ?? -1 : -1
         for a in 0..<touchpointCount where customers[a] > 0 {
             var home = -1
-            for s in stageOrder where home < 0 || eventsInStage[a][s] > eventsInStage[a][home] { home = s }
+            for s in stageOrder where s != noneStage && eventsInStage[a][s] > 0 && (home < 0 || eventsInStage[a][s] > eventsInStage[a][home]) { home = s }
+            if home < 0 && noneStage >= 0 && eventsInStage[a][noneStage] > 0 { home = noneStage }
             guard home >= 0 else { continue }
             if customers[a] >= threshold {
                 unitOf[a] = units.count
@@ -165,6 +172,7 @@ private struct MapDrafter {
         for t in 0..<traceCount {
             var previous = -1
             var furthest = -1
+            var touchedNone = -1
             for r in log.trace(t) {
                 let s = stepOf[Int(table.activities[r].rawValue)]
                 guard s >= 0 else { continue }
@@ -173,11 +181,13 @@ private struct MapDrafter {
                 if previous < 0 { firstStep[s] += 1 }
                 else if previous == s { selfLoops[s] += 1 }
                 else { transitions[previous][s] += 1 }
-                furthest = max(furthest, stageOfStep[s])
+                // A step of the `(none)` stage reaches only that stage.
+                if units[frequent[s].unit].stage == noneRank { touchedNone = stageOfStep[s] } else { furthest = max(furthest, stageOfStep[s]) }
                 previous = s
             }
             if previous >= 0 { lastStep[previous] += 1 }
             if furthest >= 0 { for stage in 0...furthest { reached[stage] += 1 } }
+            if touchedNone >= 0 { reached[touchedNone] += 1 }
         }
 
         // Flow: frequent transitions, start alternatives on the first step, then reachability.
@@ -203,7 +213,8 @@ private struct MapDrafter {
         // (at least half of its customers end there). Groups of rare touchpoints never are.
         var goals: Set<Int> = []
         let isGroup = frequent.map { units[$0.unit].isGroup }
-        let eligible = (0..<k).filter { !isGroup[$0] }
+        // Nor are steps of the `(none)` stage (touchpoints seen only without a stage).
+        let eligible = (0..<k).filter { !isGroup[$0] && units[frequent[$0].unit].stage != noneRank }
         if let lastStage = eligible.last.map({ stageOfStep[$0] }) {
             let lateSteps = eligible.filter { stageOfStep[$0] == lastStage }
             let candidates = lateSteps.filter { lastStep[$0] > 0 }

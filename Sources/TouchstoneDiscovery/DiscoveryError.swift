@@ -9,6 +9,10 @@ public enum DiscoveryError: Error, Equatable, Sendable, CustomStringConvertible 
     case unknownStages([String], known: [String])
     /// A `where` condition named a field that is neither a mapped attribute nor a role.
     case unknownFilterField(String, available: [String])
+    /// `--by` named a column that is not a mapped attribute.
+    case unknownSegmentAttribute(String, available: [String])
+    /// A `where` value occurs in no event of the log; `close` lists similar values of the column.
+    case unmatchedFilterValue(name: String, value: String, close: [String])
     /// A `where` condition is not of the form `NAME=VALUE`.
     case malformedCondition(String)
     /// The time window is empty (`since` is not before `until`).
@@ -24,6 +28,12 @@ public enum DiscoveryError: Error, Equatable, Sendable, CustomStringConvertible 
         case .unknownFilterField(let name, let available):
             return "unknown field \(quoted(name)) in where condition; available: "
                 + available.map(quoted).joined(separator: ", ")
+        case .unknownSegmentAttribute(let name, let available):
+            return "--by \(quoted(name)) is not an attribute column"
+                + (available.isEmpty ? "" : "; attributes: " + available.map(quoted).joined(separator: ", "))
+        case .unmatchedFilterValue(let name, let value, let close):
+            return "where \(name)=\(quoted(value)) matches no event of the log"
+                + (close.isEmpty ? "; no close value" : "; close values: " + close.map(quoted).joined(separator: ", "))
         case .malformedCondition(let text):
             return "where condition \(quoted(text)) is not of the form NAME=VALUE"
         case .emptyTimeWindow(let since, let until):

@@ -11,19 +11,26 @@ public struct DiscoveryOptions: Sendable, Equatable {
     public var variantCoverage: Double?
     /// Funnel order of stages (names); `nil`: order of first appearance.
     public var stageOrder: [String]?
+    /// `--by`: an attribute whose values get their own key figures and graph.
+    public var segmentBy: String?
+    /// Most values `segmentBy` shows (`nil`: `SegmentAnalysis.defaultLimit`).
+    public var segmentLimit: Int?
 
     /// Variants `touchstone discover` keeps when neither `--variants` nor `--variant-coverage`
     /// is given, in every format.
     public static let defaultVariantLimit = 10
 
     public init(level: DiscoveryLevel = .touchpoint, filter: LogFilter = LogFilter(), pruning: DisplayPruning = DisplayPruning(),
-                variantLimit: Int? = nil, variantCoverage: Double? = nil, stageOrder: [String]? = nil) {
+                variantLimit: Int? = nil, variantCoverage: Double? = nil, stageOrder: [String]? = nil,
+                segmentBy: String? = nil, segmentLimit: Int? = nil) {
         self.level = level
         self.filter = filter
         self.pruning = pruning
         self.variantLimit = variantLimit
         self.variantCoverage = variantCoverage
         self.stageOrder = stageOrder
+        self.segmentBy = segmentBy
+        self.segmentLimit = segmentLimit
     }
 }
 
@@ -50,6 +57,8 @@ public struct DiscoveryResult: Sendable {
     public let variants: VariantAnalysis
     /// Present when the log has a stage column.
     public let stages: StageAnalysis?
+    /// Present with `DiscoveryOptions.segmentBy`.
+    public let segments: SegmentAnalysis?
 
     /// Filters `log` and runs every analysis.
     public init(_ log: EventLog, options: DiscoveryOptions = DiscoveryOptions()) throws(DiscoveryError) {
@@ -70,6 +79,9 @@ public struct DiscoveryResult: Sendable {
             stages = try StageAnalysis(filtered, order: options.stageOrder, graph: options.level == .stage ? graph : nil)
         } else {
             stages = nil
+        }
+        segments = try options.segmentBy.map { name throws(DiscoveryError) in
+            try SegmentAnalysis(filtered, attribute: name, level: options.level, limit: options.segmentLimit)
         }
     }
 }

@@ -57,13 +57,14 @@ public struct LogFilter: Sendable, Equatable {
 
     /// The filtered log (the same log when the filter is empty).
     ///
-    /// A value that never occurs matches no customer, so the result is empty.
-    /// - Throws: `unknownFilterField` listing the available names; `emptyTimeWindow`.
+    /// - Throws: `unknownFilterField` listing the available names; `unmatchedFilterValue` (with
+    ///   close values of the column) when a value occurs in no event of `log`, since a typo
+    ///   would otherwise read as "no customer"; `emptyTimeWindow`.
     public func apply(to log: EventLog) throws(DiscoveryError) -> EventLog {
         if isEmpty { return log }
         if let since, let until, since >= until { throw .emptyTimeWindow(since: since, until: until) }
         let table = log.events
-        var resolved: [(Field, UInt32?)] = []
+        var resolved: [(Field, UInt32)] = []
         for c in conditions {
             let field: Field
             if c.name == "touchpoint" { field = .touchpoint }
@@ -78,9 +79,11 @@ public struct LogFilter: Sendable, Equatable {
             case .channel: symbols = table.channelNames
             case .attribute(let i): symbols = table.attributeValueNames[i]
             }
-            resolved.append((field, symbols.lookup(c.value)))
+            guard let value = symbols.lookup(c.value) else {
+                throw .unmatchedFilterValue(name: c.name, value: c.value, close: LogFilter.closeValues(to: c.value, in: symbols))
+            }
+            resolved.append((field, value))
         }
-        if resolved.contains(where: { $0.1 == nil }) { return log.subset(keeping: []) }
         let lower = since ?? Int64.min
         let upper = until ?? Int64.max
         var keep: [UInt32] = []
@@ -93,7 +96,6 @@ public struct LogFilter: Sendable, Equatable {
             }
             if start == keep.count { continue }
             for (field, value) in resolved {
-                guard let value else { continue }
                 var found = false
                 var k = start
                 while k < keep.count && !found {
@@ -110,6 +112,55 @@ public struct LogFilter: Sendable, Equatable {
             }
         }
         return log.subset(keeping: keep)
+    }
+
+    /// Up to `limit` values of `symbols` close to `value`, closest first (then by name): the
+    /// same text ignoring case, one containing the other ignoring case, or an edit distance
+    /// (Levenshtein, on Unicode scalars, ignoring case) of at most a third of `value`'s length
+    /// (at least 1). Cost: one pass over the values, a distance only for values of similar length.
+    public static func closeValues(to value: String, in symbols: SymbolTable, limit: Int = 5) -> [String] {
+        let wanted = Array(value.lowercased().unicodeScalars)
+        let allowed = Swift.max(1, wanted.count / 3)
+        var found: [(distance: Int, name: String)] = []
+        for id in 0..<UInt32(symbols.count) {
+            let name = symbols.name(id)
+            let candidate = Array(name.lowercased().unicodeScalars)
+            let distance: Int
+            if candidate == wanted {
+                distance = 0
+            } else if !wanted.isEmpty && !candidate.isEmpty
+                        && (name.lowercased().contains(value.lowercased()) || value.lowercased().contains(name.lowercased())) {
+                distance = 1
+            } else if abs(candidate.count - wanted.count) <= allowed {
+                let d = editDistance(wanted, candidate, limit: allowed)
+                guard d <= allowed else { continue }
+                distance = d
+            } else {
+                continue
+            }
+            found.append((distance, name))
+        }
+        found.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.name < $1.name }
+        return found.prefix(limit).map(\.name)
+    }
+
+    /// Levenshtein distance of `a` and `b`, or a number above `limit` once it must exceed it.
+    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            var rowMin = i
+            for j in 1...b.count {
+                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                rowMin = Swift.min(rowMin, current[j])
+            }
+            if rowMin > limit { return limit + 1 }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
     }
 
     private enum Field { case touchpoint, stage, channel, attribute(Int) }

@@ -51,7 +51,8 @@ public struct StageTransitionMatrix: Sendable, Equatable {
 /// event of the next stage of the funnel advances it one step, and every other event is
 /// ignored (earliest match, so going back or detouring never costs a step). So no step counts
 /// more customers than the one before it. Customers who reach a stage out of order count for
-/// it in the stage-level nodes and the stage matrix, but not here.
+/// it in the stage-level nodes and the stage matrix, but not here. Events without a stage
+/// (`(none)`) are never a step (they are passed over like any other event).
 ///
 /// Cost: one pass over the events (an array lookup per event), O(stage ids) memory.
 public struct StageFunnel: Sendable, Equatable {
@@ -132,8 +133,13 @@ public struct StageAnalysis: Sendable {
             }
             if !unknown.isEmpty { throw .unknownStages(unknown, known: names.names) }
         }
-        for node in graph.nodes where !listed.contains(node.id) { ids.append(node.id) }
-        self.matrix = StageTransitionMatrix(graph: graph, order: ids, names: ids.map { names.name($0) })
-        self.funnel = StageFunnel(log, order: ids, names: names, explicitOrder: order != nil)
+        // Events without a stage (`(none)`) are a row and column of the matrix, after the
+        // stages unless placed by `order`, and never a step of the funnel.
+        let none = names.noneID
+        for node in graph.nodes where !listed.contains(node.id) && node.id != none { ids.append(node.id) }
+        var matrixIDs = ids
+        if let none, !listed.contains(none), graph.nodes.contains(where: { $0.id == none }) { matrixIDs.append(none) }
+        self.matrix = StageTransitionMatrix(graph: graph, order: matrixIDs, names: matrixIDs.map { names.name($0) })
+        self.funnel = StageFunnel(log, order: ids.filter { $0 != none }, names: names, explicitOrder: order != nil)
     }
 }

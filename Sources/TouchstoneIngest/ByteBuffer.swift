@@ -1,6 +1,12 @@
 /// A growable byte buffer with manual storage, for the per-field hot path (no
-/// copy-on-write or uniqueness checks). The owner calls `release()` exactly once.
-struct ByteBuffer {
+/// copy-on-write or uniqueness checks).
+///
+/// Invariants: the buffer is `~Copyable`, so exactly one owner holds the storage and frees it
+/// in `deinit` (no double free, no use after free through a copy). `slice(_:_:)` hands out a
+/// view into the storage that is valid only until the next mutating call (`append` may move
+/// the storage, `removeAll` and `assign` reuse it): callers use a slice within the statement or
+/// call that produced it and never store it.
+struct ByteBuffer: ~Copyable {
     private(set) var base: UnsafeMutableRawPointer
     private(set) var count = 0
     private var capacity: Int
@@ -26,9 +32,11 @@ struct ByteBuffer {
         array.withUnsafeBytes { raw in if let b = raw.baseAddress { append(b, raw.count) } }
     }
 
+    /// A view of `length` bytes from `start`; valid until the next mutating call.
     @inline(__always)
     func slice(_ start: Int, _ length: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: base + start, count: length)
+        assert(start >= 0 && length >= 0 && start + length <= count, "ByteBuffer.slice out of range")
+        return UnsafeRawBufferPointer(start: base + start, count: length)
     }
 
     var array: [UInt8] { Array(UnsafeRawBufferPointer(start: base, count: count)) }
@@ -43,5 +51,5 @@ struct ByteBuffer {
         capacity = newCapacity
     }
 
-    func release() { base.deallocate() }
+    deinit { base.deallocate() }
 }

@@ -4,7 +4,8 @@ import Dispatch
 ///
 /// Built by `Ingester` in input order; `EventLog` holds the same table reordered into traces.
 /// Names live in the symbol tables; columns hold only integer ids, `Int64` timestamps and
-/// source positions. Unmapped optional roles (stage, channel) have empty columns.
+/// source positions. Unmapped optional roles (stage, channel) have empty columns; a mapped one
+/// holds the id of the empty name (`(none)`) for events whose field was empty.
 ///
 /// Memory: 20 bytes per event (case 4, touchpoint 4, timestamp 8, line 4), plus 4 per mapped
 /// stage, channel and attribute column.
@@ -29,8 +30,10 @@ public struct EventTable: Sendable {
 
     public internal(set) var caseNames = SymbolTable()
     public internal(set) var activityNames = SymbolTable()
-    public internal(set) var stageNames = SymbolTable()
-    public internal(set) var channelNames = SymbolTable()
+    /// Stage names; an event without a stage has the empty name, shown as `(none)`.
+    public internal(set) var stageNames = SymbolTable(emptyMeansNone: true)
+    /// Channel names; an event without a channel has the empty name, shown as `(none)`.
+    public internal(set) var channelNames = SymbolTable(emptyMeansNone: true)
     /// Values of each mapped attribute, parallel to `attributes`.
     public internal(set) var attributeValueNames: [SymbolTable] = []
     /// The user-facing names of the mapped attributes (as given with `--attribute`).
@@ -127,7 +130,8 @@ extension EventTable {
     ///
     /// - Parameters:
     ///   - timestamp: microseconds since the Unix epoch, UTC.
-    ///   - stage, channel: required when the role is mapped, ignored otherwise.
+    ///   - stage, channel: nil or empty for an event without one (`(none)`); ignored when
+    ///     the role is not mapped.
     ///   - attributes: one value per mapped attribute, in `attributeNames` order.
     public mutating func append(case caseName: String, activity: String, timestamp: Int64,
                                 stage: String? = nil, channel: String? = nil,

@@ -3,7 +3,8 @@ extension IngestState {
     mutating func resolveMapping(header: [String]?, fieldCount: Int) {
         let resolved: ColumnMapping
         do {
-            resolved = try ColumnMapping.resolve(selection, header: header, fieldCount: fieldCount, source: sourceName)
+            resolved = try ColumnMapping.resolve(selection, header: header, fieldCount: fieldCount, source: sourceName,
+                                                 filled: columnFill.filled, sampledRows: columnFill.rows)
         } catch {
             fatal = error
             return

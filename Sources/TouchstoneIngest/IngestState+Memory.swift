@@ -1,9 +1,8 @@
 /// Memory: manually managed buffers and reserving event columns ahead.
 extension IngestState {
-    /// Frees the manually managed buffers.
+    /// Stops the interning worker; the buffers are freed when the state is deinitialized.
     func release() {
         worker?.abandon()
-        scratch.release()
     }
 
     /// Reserves event columns for an input of `totalBytes`, from the rows per byte so far.

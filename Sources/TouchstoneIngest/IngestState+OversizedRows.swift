@@ -1,17 +1,28 @@
 /// Oversized rows: fields over the size limit and rows over the field count, found while reading.
 extension IngestState {
-    /// The field in progress grew past `maxFieldBytes` in the slice just parsed (the parser has
-    /// been reset): a header fails at once; a data row is skipped to its end and rejected once.
-    mutating func beginOversizedRow(quoted: Bool, inQuote: Bool, reason: RejectionReason = .fieldTooLarge) {
-        let column = fieldIndex + 1
+    /// The open row has a field over `maxFieldBytes`, or more fields than the header, after the
+    /// slice just parsed (the parser has been reset): a header fails at once; a data row is
+    /// skipped to its end and rejected once.
+    ///
+    /// Where the row ends depends only on its bytes, never on how the input was cut into
+    /// chunks: at the first line end where the row's quotes so far are even in number (each
+    /// quote toggles; an escaped `""` toggles twice). So the row ends at the same line whether
+    /// the limit was noticed in the middle of the field (small chunks) or after libcsv had
+    /// already read the whole line (large chunks).
+    mutating func beginOversizedRow(reason: RejectionReason = .fieldTooLarge) {
+        let column = reason == .fieldTooLarge && tooLargeColumn >= 0 ? tooLargeColumn + 1 : fieldIndex + 1
         skipReason = reason
         if expectingHeader {
             fatal = IngestError(source: sourceName, line: recordLine, column: column,
                                 message: "header field \(column) is over \(maxFieldBytes) bytes (--max-field-size)")
             return
         }
+        var inQuote = false
+        for byte in pending where byte == 0x22 { inQuote.toggle() }
+        if sliceEnd > chunkRecordStart {
+            for byte in UnsafeRawBufferPointer(rebasing: chunk[chunkRecordStart..<sliceEnd]) where byte == 0x22 { inQuote.toggle() }
+        }
         skippingOversizedRow = true
-        skipQuoted = quoted
         skipInQuote = inQuote
         skipColumn = column
         skipRowBytes = pending.count
@@ -58,14 +69,12 @@ extension IngestState {
         chunkRecordStart = end
     }
 
-    /// A slice of an oversized row, `chunk[start..<sliceEnd]`: quotes are followed (for a
-    /// quoted field) to find the line end that ends the row.
+    /// A slice of an oversized row, `chunk[start..<sliceEnd]`: quotes are followed to find the
+    /// line end that ends the row.
     mutating func skipOversizedSlice(from start: Int, terminated: Bool) {
-        if skipQuoted {
-            var inQuote = skipInQuote
-            for byte in UnsafeRawBufferPointer(rebasing: chunk[start..<sliceEnd]) where byte == 0x22 { inQuote.toggle() }
-            skipInQuote = inQuote
-        }
+        var inQuote = skipInQuote
+        for byte in UnsafeRawBufferPointer(rebasing: chunk[start..<sliceEnd]) where byte == 0x22 { inQuote.toggle() }
+        skipInQuote = inQuote
         keepSkippedBytes(through: sliceEnd)
         atLineStart = terminated
         if terminated && !skipInQuote { finishOversizedRow(atEnd: false) }

@@ -90,8 +90,7 @@ extension IngestState {
         if slotLength[0] == 0 { reject(.emptyCaseID, column: columnOfSlot[0] + 1, "empty customer id"); return }
         if slotLength[1] == 0 { reject(.emptyTouchpoint, column: columnOfSlot[1] + 1, "empty touchpoint"); return }
         if slotLength[2] == 0 { reject(.emptyTimestamp, column: columnOfSlot[2] + 1, "empty timestamp"); return }
-        if table.hasStages && slotLength[3] == 0 { reject(.emptyStage, column: columnOfSlot[3] + 1, "empty stage"); return }
-        if table.hasChannels && slotLength[4] == 0 { reject(.emptyChannel, column: columnOfSlot[4] + 1, "empty channel"); return }
+        // An empty stage or channel is interned as the empty name (the `(none)` value).
         let timestamp = timestampParser?.parse(scratch.slice(slotStart[2], slotLength[2]))
         guard let timestamp else {
             let value = String(decoding: slotBytes(2), as: UTF8.self)

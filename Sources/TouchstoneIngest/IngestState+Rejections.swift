@@ -66,11 +66,11 @@ extension IngestState {
                                 message: "the header has a quoted field that is never closed")
             return []
         }
+        let column = skippingOversizedRow ? skipColumn : fieldIndex + 1
         skippingOversizedRow = false
         pendingTruncated = false
         record += 1
         report.rowsRead += 1
-        let column = fieldIndex + 1
         emit(Rejection(source: sourceIndex, line: recordLine, record: record, column: column,
                        reason: reason, detail: "field \(column): " + detail + "; the lines after it are read again", raw: first))
         if capturing { captured = [] }

@@ -47,6 +47,12 @@ extension IngestState {
         if (recordOpen || !atLineStart) && chunkRecordStart < chunk.count {
             pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[chunkRecordStart...]))
         }
+        forgetChunk()
+    }
+
+    /// Drops the borrowed chunk, so that no pointer into the caller's bytes outlives the call
+    /// that lent them (`Ingester.process`).
+    mutating func forgetChunk() {
         chunk = UnsafeRawBufferPointer(start: nil, count: 0)
         chunkRecordStart = 0
         sliceEnd = 0
@@ -59,9 +65,7 @@ extension IngestState {
             report.blankLines += 1
             atLineStart = true
         }
-        chunk = UnsafeRawBufferPointer(start: nil, count: 0)
-        chunkRecordStart = 0
-        sliceEnd = 0
+        forgetChunk()
         if discardingLine { finishBadQuoting() }
     }
 

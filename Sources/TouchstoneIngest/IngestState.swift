@@ -2,7 +2,10 @@
 ///
 /// Field callbacks copy only mapped fields into `scratch`; the record callback validates the
 /// row, parses its timestamp and appends ids to the table, or rejects it.
-struct IngestState {
+///
+/// `~Copyable`: it owns manually managed storage (`scratch`), so it lives in exactly one place
+/// (the ingester's pointer) and is freed once, when that pointer is deinitialized.
+struct IngestState: ~Copyable {
     // Settings.
     let selection: ColumnSelection
     let hasHeader: Bool
@@ -26,6 +29,8 @@ struct IngestState {
     var record = 0
     var expectingHeader = true
     var mapping: ColumnMapping?
+    /// How full each column is in the current input's first rows (for column detection).
+    var columnFill = ColumnFillSample()
     /// Slot of each column (-1: not kept). Slots: 0 case, 1 touchpoint, 2 timestamp, 3 stage,
     /// 4 channel, 5… attributes.
     var slotOfColumn = IntSlots(count: 0)
@@ -44,6 +49,9 @@ struct IngestState {
     var captured: [[UInt8]] = []
 
     // Where the record in progress is in the input.
+    /// The bytes `Ingester.process` is parsing, borrowed for that call only (empty outside it:
+    /// `forgetChunk()` runs on every exit). Bytes that must outlive the call are copied into
+    /// `pending`.
     var chunk = UnsafeRawBufferPointer(start: nil, count: 0)
     var chunkRecordStart = 0
     var sliceEnd = 0
@@ -68,9 +76,8 @@ struct IngestState {
     /// skipped without parsing, keeping at most `lookBackBytes` of it, and the row is rejected
     /// once when it ends.
     var skippingOversizedRow = false
-    /// Whether the skip is inside quotes (each quote toggles it; the row ends at a line end
-    /// outside quotes). An unquoted oversized field ends its row at the end of its line.
-    var skipQuoted = false
+    /// Whether the skip is inside quotes: the parity of the row's quotes so far (each quote
+    /// toggles it); the row ends at a line end outside quotes.
     var skipInQuote = false
     var skipColumn = 0
     /// Why the row is skipped: a field over the limit, or more fields than the header.

@@ -46,6 +46,7 @@ extension Ingester {
             state.pointee.useDetectedFormat(probe.format)
         }
         try begin(source: path)
+        givenColumnFill = probe.columnFill
         try readRange(path: path, range: 0..<split, reserveFor: size)
         second.wait()
         let state = self.state
@@ -78,6 +79,8 @@ extension Ingester {
         var delimiter: UInt8
         var mapping: ColumnMapping
         var format: TimestampFormat
+        /// How full the columns are in the first rows (the same sample a front-to-back read takes).
+        var columnFill: ColumnFillSample
         /// Offset just past the header line.
         var headerEnd: Int
     }
@@ -101,7 +104,8 @@ extension Ingester {
               let format = report.timestampFormat, report.rowsUsed > 0,
               !bytes[..<headerLine].contains(0x22)  // a quoted header could span lines
         else { return nil }
-        return Probe(delimiter: delimiter, mapping: mapping, format: format, headerEnd: headerLine + 1)
+        return Probe(delimiter: delimiter, mapping: mapping, format: format, columnFill: ingester.state.pointee.columnFill,
+                     headerEnd: headerLine + 1)
     }
 
     /// The offset just past the first line end at or after `offset`.

@@ -20,8 +20,14 @@ public final class Ingester {
     let state: UnsafeMutablePointer<IngestState>
     var parser: CSVParser?
     private var sourceOpen = false
-    /// Bytes of the current input before its first line end is known (delimiter detection).
+    /// Bytes of the current input before its first line end and first rows are known
+    /// (delimiter detection, `ColumnFillSample`).
     private var preamble: [UInt8] = []
+    /// The column sample of the next input, when already known (the two-halves path gives
+    /// the probe's, so that the first half need not wait for the rows it may not hold).
+    var givenColumnFill: ColumnFillSample?
+    /// How far the search for the end of the column sample got in `preamble`.
+    private var sampleProgress = ColumnFillSample.Progress()
 
     /// - Parameter onRejection: called once per rejected row, in input order.
     public init(options: IngestOptions, onRejection: ((Rejection) -> Void)? = nil) {
@@ -74,6 +80,7 @@ public final class Ingester {
         }
         state.pointee.beginSource(name)
         preamble.removeAll(keepingCapacity: true)
+        sampleProgress = ColumnFillSample.Progress()
         parser = nil
         sourceOpen = true
     }
@@ -88,6 +95,11 @@ public final class Ingester {
             // so that the field limit is checked while it is parsed.
             let enough = preamble.count >= state.pointee.lookBackBytes
             guard let sniff = Dialect.sniff(preamble, atEnd: enough, forced: options.delimiter) else { return }
+            // With a header, wait for the first rows too: detection looks at how full the
+            // candidate columns are.
+            if options.hasHeader && !enough && givenColumnFill == nil
+                && !ColumnFillSample.isComplete(preamble, from: sniff.bomLength, lineEnd: sniff.lineEnd, progress: &sampleProgress) { return }
+            sampleColumns(sniff)
             try startParsing(sniff)
             return
         }
@@ -100,6 +112,7 @@ public final class Ingester {
         if parser == nil {
             let sniff = Dialect.sniff(preamble, atEnd: true, forced: options.delimiter)
                 ?? Dialect(delimiter: options.delimiter ?? UInt8(ascii: ","), lineEnd: 0x0A, bomLength: 0)
+            sampleColumns(sniff)
             try startParsing(sniff)
         }
         guard let p = parser else { return }
@@ -111,7 +124,7 @@ public final class Ingester {
                 if state.pointee.skipInQuote && !state.pointee.pendingTruncated {
                     if state.pointee.skipReason == .fieldTooLarge {
                         try recoverFromOpenQuote(p, reason: .fieldTooLarge,
-                                                 detail: "quoted field exceeds \(options.maxFieldBytes) bytes and is never closed (unterminated quote?)")
+                                                 detail: "over the limit of \(options.maxFieldBytes) bytes, in a row whose quotes never close (a stray quote?)")
                     } else {
                         try recoverFromOpenQuote(p, reason: .unterminatedQuote,
                                                  detail: "quoted field is never closed before the end of input")
@@ -147,6 +160,18 @@ public final class Ingester {
         return result
     }
 
+    /// Counts how full each column is in the first rows, for column detection.
+    private func sampleColumns(_ dialect: Dialect) {
+        if let given = givenColumnFill {
+            state.pointee.columnFill = given
+            givenColumnFill = nil
+        } else if options.hasHeader {
+            state.pointee.columnFill = ColumnFillSample(preamble, from: dialect.bomLength, dialect: dialect)
+        } else {
+            state.pointee.columnFill = ColumnFillSample()
+        }
+    }
+
     private func startParsing(_ dialect: Dialect) throws(IngestError) {
         parser = try CSVParser(delimiter: dialect.delimiter, lineEnd: dialect.lineEnd)
         state.pointee.lineEnd = dialect.lineEnd
@@ -164,8 +189,11 @@ public final class Ingester {
         let lineEnd = Int32(s.pointee.lineEnd)
         let context = UnsafeMutableRawPointer(s)
         var pos = 0
+        // The chunk is borrowed for this call only: the state may read it while libcsv's
+        // callbacks run, and it is forgotten on every exit, also when parsing throws.
         s.pointee.chunk = chunk
         s.pointee.chunkRecordStart = 0
+        defer { s.pointee.forgetChunk() }
         while pos < chunk.count {
             let found: UnsafeMutableRawPointer? = memchr(base + pos, lineEnd, chunk.count - pos)
             var end = chunk.count
@@ -188,22 +216,31 @@ public final class Ingester {
                                       field: fieldCallback, record: recordCallback)
             if let error = s.pointee.fatal { throw error }
             if terminated { s.pointee.line += 1; s.pointee.report.linesRead += 1 }
+            // A field over the limit makes the row one rejection, whether libcsv is still inside
+            // the field (small chunks) or has already read past it (large chunks: the field
+            // callback noted it). Bad quoting later in a row that is already over the limit, or
+            // already has too many fields, does not change that: the first problem in the bytes
+            // wins, as it would if the input came byte by byte.
+            let tooLarge = p.pendingFieldBytes > options.maxFieldBytes
+                || (s.pointee.tooLargeColumn >= 0 && !p.isBetweenRecords)
             switch outcome {
             case .parsed:
                 s.pointee.endSlice(betweenRecords: p.isBetweenRecords, terminated: terminated)
                 // Checked after every line (or buffer), so that a field never grows far past the
                 // limit and a row never far past its field count: the row is skipped from here,
                 // without libcsv, and rejected once.
-                let tooLarge = p.pendingFieldBytes > options.maxFieldBytes
                 if tooLarge || (s.pointee.hasTooManyFields && !p.isBetweenRecords) {
-                    let quoted = p.isInQuotedField, inQuote = p.isInOpenQuote
                     try p.reset()
-                    s.pointee.beginOversizedRow(quoted: quoted, inQuote: inQuote,
-                                                reason: tooLarge ? .fieldTooLarge : .wrongFieldCount)
-                    if terminated && !inQuote && s.pointee.fatal == nil { s.pointee.finishOversizedRow(atEnd: false) }
+                    s.pointee.beginOversizedRow(reason: tooLarge ? .fieldTooLarge : .wrongFieldCount)
+                    if terminated && !s.pointee.skipInQuote && s.pointee.fatal == nil { s.pointee.finishOversizedRow(atEnd: false) }
                 } else if s.pointee.capturing && s.pointee.openRecordBytes > s.pointee.lookBackBytes && !p.isBetweenRecords {
                     s.pointee.failOversizedFirstRecord()
                 }
+            case .badQuoting where tooLarge || s.pointee.hasTooManyFields:
+                try p.reset()
+                s.pointee.endSlice(betweenRecords: false, terminated: terminated)
+                s.pointee.beginOversizedRow(reason: tooLarge ? .fieldTooLarge : .wrongFieldCount)
+                if terminated && !s.pointee.skipInQuote && s.pointee.fatal == nil { s.pointee.finishOversizedRow(atEnd: false) }
             case .badQuoting:
                 try p.reset()
                 s.pointee.rejectBadQuoting(terminated: terminated)

@@ -1,5 +1,6 @@
 /// A fixed-size `Int` array with reference storage: stores are plain memory writes, with
-/// no copy-on-write or uniqueness checks on the per-field path.
+/// no copy-on-write or uniqueness checks on the per-field path. Indices are checked in debug
+/// builds (the tests and sanitizer runs); callers index only slots below `count`.
 final class IntSlots {
     let base: UnsafeMutablePointer<Int>
     let count: Int
@@ -19,8 +20,8 @@ final class IntSlots {
 
     @inline(__always)
     subscript(_ i: Int) -> Int {
-        get { base[i] }
-        set { base[i] = newValue }
+        get { assert(i >= 0 && i < count, "IntSlots index out of range"); return base[i] }
+        set { assert(i >= 0 && i < count, "IntSlots index out of range"); base[i] = newValue }
     }
 
     var array: [Int] { Array(UnsafeBufferPointer(start: base, count: count)) }

@@ -26,7 +26,6 @@ final class RowBlock: @unchecked Sendable {
     }
 
     deinit {
-        caseBytes.release(); nameBytes.release()
         caseEnds.deallocate(); nameEnds.deallocate()
         timestamps.deallocate(); lines.deallocate(); sources.deallocate()
     }

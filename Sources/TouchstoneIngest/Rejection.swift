@@ -10,10 +10,6 @@ public enum RejectionReason: String, CaseIterable, Sendable, Comparable {
     case emptyTimestamp = "empty_timestamp"
     /// The timestamp does not parse in the column's format.
     case badTimestamp = "bad_timestamp"
-    /// The stage is empty while a stage column is mapped.
-    case emptyStage = "empty_stage"
-    /// The channel is empty while a channel column is mapped.
-    case emptyChannel = "empty_channel"
     /// A quote inside an unquoted field, or text after a closing quote (RFC 4180).
     case badQuoting = "bad_quoting"
     /// A quoted field that is never closed (before the end of input or the field size limit).

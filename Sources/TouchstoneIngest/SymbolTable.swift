@@ -22,6 +22,16 @@ public struct SymbolTable: Sendable {
     /// one cache line.
     private var slots: [Slot] = Array(repeating: Slot(), count: 64)
     private var mask: Int = 63
+    /// Whether the empty name stands for a missing value (stage and channel tables): it is
+    /// named `(none)`, and a name that is literally `(none)` in the data is named `"(none)"`
+    /// (with double quotes) so that the two stay apart. `lookup(_:)` with a `String` reads
+    /// names the same way. Interning works on the raw bytes either way.
+    public internal(set) var emptyMeansNone = false
+
+    /// The name of the missing value in a table where `emptyMeansNone`.
+    public static let noneName = "(none)"
+    /// The name of a value that is literally `(none)` in such a table.
+    public static let literalNoneName = "\"(none)\""
 
     struct Slot {
         /// 0 when empty, otherwise `hash << 32 | (id + 1)`.
@@ -80,6 +90,12 @@ public struct SymbolTable: Sendable {
     /// An empty table with a fresh random hash seed.
     public init() {
         seed = HashSeed.random()
+    }
+
+    /// An empty table whose empty name stands for a missing value (see `emptyMeansNone`).
+    public init(emptyMeansNone: Bool) {
+        seed = HashSeed.random()
+        self.emptyMeansNone = emptyMeansNone
     }
 
     /// An empty table hashing with `seed` (tests use a known one to craft collisions).
@@ -185,9 +201,13 @@ public struct SymbolTable: Sendable {
         }
     }
 
-    /// Returns the id of a name when it was interned before.
+    /// Returns the id of a name when it was interned before (where `emptyMeansNone`, `(none)`
+    /// finds the missing value and `"(none)"` a value literally named `(none)`).
     public func lookup(_ name: String) -> UInt32? {
         var name = name
+        if emptyMeansNone {
+            if name == SymbolTable.noneName { name = "" } else if name == SymbolTable.literalNoneName { name = SymbolTable.noneName }
+        }
         return name.withUTF8 { lookup(UnsafeRawBufferPointer($0)) }
     }
 
@@ -204,9 +224,20 @@ public struct SymbolTable: Sendable {
         return arena[start..<ends[i]]
     }
 
-    /// The name of symbol `id`, decoded as UTF-8 (invalid bytes become U+FFFD).
+    /// The name of symbol `id`, decoded as UTF-8 (invalid bytes become U+FFFD); where
+    /// `emptyMeansNone`, `(none)` for the missing value and `"(none)"` for a literal `(none)`.
     public func name(_ id: UInt32) -> String {
-        String(decoding: bytes(id), as: UTF8.self)
+        let raw = bytes(id)
+        if emptyMeansNone {
+            if raw.isEmpty { return SymbolTable.noneName }
+            if raw.elementsEqual(SymbolTable.noneName.utf8) { return SymbolTable.literalNoneName }
+        }
+        return String(decoding: raw, as: UTF8.self)
+    }
+
+    /// The id of the missing value (the empty name) when it occurs.
+    public var noneID: UInt32? {
+        lookup(UnsafeRawBufferPointer(start: nil, count: 0))
     }
 
     /// All names in id order.

@@ -2,15 +2,20 @@
 ///
 /// Rules, applied to each trimmed sample in turn:
 /// 1. A value in the ISO grammar (`TimestampFormat.iso8601`) decides `.iso8601`.
-/// 2. An all-digit value (optional `-`, optional `.fraction`) decides epoch by its number of
+/// 2. A compact date: exactly 8 digits that read as a valid `YYYYMMDD` with the year in
+///    1900–2099 (`20240315`) decides `%Y%m%d`; exactly 14 digits that read as a valid
+///    `YYYYMMDDhhmmss` with such a year decides `%Y%m%d%H%M%S`. (As epoch seconds, 8 digits
+///    from 19000101 to 20991231 are instants in August 1970; 14 digits as epoch milliseconds
+///    are after the year 2286.)
+/// 3. Any other all-digit value (optional `-`, optional `.fraction`) decides epoch by its number of
 ///    integer digits: ≤ 11 seconds, 12–14 milliseconds, 15–17 microseconds (a fraction is only
-///    accepted for seconds). So `20240304` is epoch seconds: pass `%Y%m%d` explicitly.
-/// 3. `D{1,2}<sep>D{1,2}<sep>YYYY` with `sep` one of `.` `/` `-`, optionally followed by `' '`
+///    accepted for seconds).
+/// 4. `D{1,2}<sep>D{1,2}<sep>YYYY` with `sep` one of `.` `/` `-`, optionally followed by `' '`
 ///    or `T` and `H{1,2}:MM[:SS[.f]]` and an optional ` AM`/` PM` (then `%I` … `%p`), becomes a
 ///    `.pattern`. The first value with a field > 12 decides the order (first field > 12: day
 ///    first; second field > 12: month first). While every such value has both fields ≤ 12 the
 ///    detector stays undecided and `finish()` reports the ambiguity.
-/// 4. `YYYY/MM/DD` with the same optional time part becomes a `.pattern`.
+/// 5. `YYYY/MM/DD` with the same optional time part becomes a `.pattern`.
 ///
 /// Other values are counted but otherwise ignored (they become row rejections when parsed).
 /// Every candidate pattern is checked by parsing the value that produced it, so a decided
@@ -47,6 +52,8 @@ public struct TimestampFormatDetector: Sendable {
 
         if Self.accepts(.iso8601, value) {
             decided = .iso8601
+        } else if let format = Self.compactDate(value) {
+            decided = format
         } else if let unit = Self.epochUnit(value), Self.accepts(.epoch(unit), value) {
             decided = .epoch(unit)
         } else if let (first, second, shape) = Self.dayMonthShape(value) {
@@ -128,6 +135,17 @@ extension TimestampFormatDetector {
     static func accepts(_ format: TimestampFormat, _ value: [UInt8]) -> Bool {
         var parser = TimestampParser(format: format, zone: .utc)
         return value.withUnsafeBytes { parser.parse($0) } != nil
+    }
+
+    /// `%Y%m%d` for 8 digits, `%Y%m%d%H%M%S` for 14, when the value is a valid date (and
+    /// time) in that pattern with a year in 1900–2099; nil otherwise.
+    static func compactDate(_ value: [UInt8]) -> TimestampFormat? {
+        guard value.count == 8 || value.count == 14, value.allSatisfy(isDigit) else { return nil }
+        let year = value[0..<4].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        guard (1900...2099).contains(year) else { return nil }
+        guard let pattern = try? TimestampPattern(value.count == 8 ? "%Y%m%d" : "%Y%m%d%H%M%S") else { return nil }
+        let format = TimestampFormat.pattern(pattern)
+        return accepts(format, value) ? format : nil
     }
 
     /// The epoch unit for an all-digit value, by its number of integer digits.

@@ -112,6 +112,50 @@ extension DiscoveryRenderer {
         } else {
             w.null()
         }
+        if let s = r.segments {
+            w.key("segments")
+            w.beginObject()
+            w.field("by", s.attribute)
+            w.field("values", s.valueCount)
+            w.field("shown", s.segments.count)
+            w.field("hidden_values", s.hiddenValues)
+            w.field("hidden_customers", s.hiddenCustomers)
+            w.field("hidden_events", s.hiddenEvents)
+            w.key("items")
+            w.beginArray()
+            for segment in s.segments {
+                let sg = segment.graph
+                w.beginObject()
+                w.field("value", segment.value)
+                w.field("customers", segment.customers)
+                w.field("share", segment.share)
+                w.field("events", segment.events)
+                w.field("transitions", segment.transitions)
+                w.field("variants", segment.variants)
+                w.key("median_duration_s"); seconds(segment.medianDuration)
+                w.key("mean_duration_s"); seconds(segment.meanDuration)
+                w.key("edges")
+                w.beginArray()
+                for i in segment.edgesByFrequency {
+                    let e = sg.edges[i]
+                    w.beginObject()
+                    w.field("source", sg.nodes[e.from].name)
+                    w.field("target", sg.nodes[e.to].name)
+                    w.field("frequency", e.frequency)
+                    w.field("customers", e.customers)
+                    w.field("share", e.share)
+                    w.key("mean_s"); seconds(e.duration.mean)
+                    w.key("median_s"); seconds(e.duration.median)
+                    w.key("p90_s"); seconds(e.duration.p90)
+                    w.key("max_s"); seconds(Double(e.duration.max))
+                    w.endObject()
+                }
+                w.endArray()
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+        }
         w.endObject()
     }
 }

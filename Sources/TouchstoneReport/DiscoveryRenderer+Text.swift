@@ -31,7 +31,7 @@ extension DiscoveryRenderer {
         }
         lines += edges.render(width: width)
         if shownEdges.count < r.view.edges.count {
-            lines.append("  … \(r.view.edges.count - shownEdges.count) more transitions, less frequent (--rows all or --top-edges N shows them; --format csv all)")
+            lines.append("  … \(r.view.edges.count - shownEdges.count) more transitions, less frequent (shown by --table-rows all, --top-edges N, --format csv)")
         }
 
         lines.append("")
@@ -56,7 +56,7 @@ extension DiscoveryRenderer {
         }
         lines += nodes.render(width: width)
         if listedNodes.count < visibleNodes.count {
-            lines.append("  … \(visibleNodes.count - listedNodes.count) more nodes with fewer events (--rows all shows them; --format json lists all)")
+            lines.append("  … \(visibleNodes.count - listedNodes.count) more nodes with fewer events (shown by --table-rows all, --format json)")
         }
 
         let v = r.variants
@@ -75,7 +75,7 @@ extension DiscoveryRenderer {
         }
         lines += variants.render(width: width)
         if v.variants.count < v.variantCount {
-            lines.append("  … \(v.variantCount - v.variants.count) more variants, less frequent (--variants N or --variants all shows them)")
+            lines.append("  … \(v.variantCount - v.variants.count) more variants, less frequent (shown by --variants N or --variants all)")
         }
 
         if let s = r.stages {
@@ -123,7 +123,7 @@ extension DiscoveryRenderer {
                 }
                 lines += list.render(width: width)
                 if listed.count < cells.count {
-                    lines.append("  … \(cells.count - listed.count) more stage transitions with smaller counts (--rows all shows them; --format json all)")
+                    lines.append("  … \(cells.count - listed.count) more stage transitions with smaller counts (shown by --table-rows all, --format json)")
                 }
             }
             lines.append("  Row share: of all visits of the row's stage, journey ends included (the Share of a")
@@ -140,6 +140,50 @@ extension DiscoveryRenderer {
             }
             lines += funnel.render(width: width)
         }
+        if let s = r.segments { lines += segmentLines(s) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `--by`: key figures per value, then each value's most frequent transitions.
+    private func segmentLines(_ s: SegmentAnalysis) -> [String] {
+        func name(_ text: String) -> String { text.isEmpty ? "(empty)" : singleLine(text) }
+        var lines = [""]
+        lines.append(truncate(singleLine("Segments by \(s.attribute) (\(s.segments.count) shown of \(s.valueCount) values; "
+            + "a customer counts for the value of its first event)"), width))
+        var table = TextTable([
+            .init(title: "Value", alignment: .left, flexible: true), .init(title: "Customers", alignment: .right, flexible: false),
+            .init(title: "Share", alignment: .right, flexible: false), .init(title: "Events", alignment: .right, flexible: false),
+            .init(title: "Transitions", alignment: .right, flexible: false), .init(title: "Variants", alignment: .right, flexible: false),
+            .init(title: "Median duration", alignment: .right, flexible: false),
+            .init(title: "Mean duration", alignment: .right, flexible: false),
+        ])
+        for segment in s.segments {
+            table.add([name(segment.value), String(segment.customers), DecimalFormat.percent(segment.share), String(segment.events),
+                       String(segment.transitions), String(segment.variants), HumanDuration.format(micros: segment.medianDuration),
+                       HumanDuration.format(micros: segment.meanDuration)])
+        }
+        lines += table.render(width: width)
+        if s.hiddenValues > 0 {
+            lines.append("  (\(s.hiddenValues) more value\(s.hiddenValues == 1 ? "" : "s") not shown: \(s.hiddenCustomers) customers, "
+                + "\(s.hiddenEvents) events; --segments N shows more)")
+        }
+        lines.append("")
+        lines.append("Top transitions per value (\(SegmentAnalysis.textEdgesPerValue) most frequent each; all in --format json or csv)")
+        var edges = TextTable([
+            .init(title: "Value", alignment: .left, flexible: true), .init(title: "Source", alignment: .left, flexible: true),
+            .init(title: "Target", alignment: .left, flexible: true), .init(title: "Freq", alignment: .right, flexible: false),
+            .init(title: "Cust", alignment: .right, flexible: false), .init(title: "Share", alignment: .right, flexible: false),
+            .init(title: "Median", alignment: .right, flexible: false),
+        ])
+        for segment in s.segments {
+            let g = segment.graph
+            for i in segment.edgesByFrequency.prefix(SegmentAnalysis.textEdgesPerValue) {
+                let e = g.edges[i]
+                edges.add([name(segment.value), singleLine(g.nodes[e.from].name), singleLine(g.nodes[e.to].name), String(e.frequency),
+                           String(e.customers), DecimalFormat.percent(e.share), HumanDuration.format(micros: e.duration.median)])
+            }
+        }
+        lines += edges.render(width: width)
+        return lines
     }
 }

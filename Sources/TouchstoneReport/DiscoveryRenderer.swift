@@ -25,7 +25,7 @@ public struct DiscoveryRenderer: Sendable {
     /// written, and `touchstone discover` warns on standard error and suggests pruning.
     public static let largeGraphNodes = 50
 
-    /// Rows per text table by default (`touchstone discover --rows`).
+    /// Rows per text table by default (`touchstone discover --table-rows`).
     public static let defaultTableRows = 15
 
     public init(format: DiscoveryFormat, width: Int = 100, transitionRows: Int? = nil, tableRows: Int? = nil) {

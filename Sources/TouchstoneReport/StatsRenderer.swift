@@ -31,6 +31,8 @@ public enum StatsRenderer {
         }
         line("Out-of-order events: \(stats.outOfOrderEvents)")
         line("Duplicate events: \(stats.duplicateEvents)" + (stats.duplicatesRemoved ? " (dropped)" : ""))
+        if let n = stats.eventsWithoutStage { line("Events without stage: \(n) (stage (none))") }
+        if let n = stats.eventsWithoutChannel { line("Events without channel: \(n) (channel (none))") }
         if report.invalidUTF8Names > 0 { line("Names with invalid UTF-8: \(report.invalidUTF8Names) (shown with U+FFFD)") }
         line()
         line("Mapping:")
@@ -150,6 +152,8 @@ extension StatsRenderer {
         w.key("touchpoints"); counts(&w, stats.touchpoints)
         w.key("stages"); if stats.stages.isEmpty { w.null() } else { counts(&w, stats.stages) }
         w.key("channels"); if stats.channels.isEmpty { w.null() } else { counts(&w, stats.channels) }
+        w.key("events_without_stage"); if let n = stats.eventsWithoutStage { w.int(n) } else { w.null() }
+        w.key("events_without_channel"); if let n = stats.eventsWithoutChannel { w.int(n) } else { w.null() }
         w.field("first_event", stats.firstEvent.map(formatTimestamp))
         w.field("last_event", stats.lastEvent.map(formatTimestamp))
         w.key("events_per_customer")

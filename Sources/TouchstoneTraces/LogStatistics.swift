@@ -23,6 +23,10 @@ public struct LogStatistics: Sendable {
     public var stages: [Count]
     /// Channels by event count; empty when no channel column is mapped.
     public var channels: [Count]
+    /// Events whose stage field was empty (the `(none)` stage); nil when no stage column is mapped.
+    public var eventsWithoutStage: Int?
+    /// Events whose channel field was empty (the `(none)` channel); nil when no channel column is mapped.
+    public var eventsWithoutChannel: Int?
     /// Earliest and latest event, microseconds since the Unix epoch (UTC); nil without events.
     public var firstEvent: Int64?
     public var lastEvent: Int64?
@@ -39,6 +43,8 @@ public struct LogStatistics: Sendable {
         touchpoints = LogStatistics.counts(table.activities, names: table.activityNames) { $0.index }
         stages = table.hasStages ? LogStatistics.counts(table.stages, names: table.stageNames) { $0.index } : []
         channels = table.hasChannels ? LogStatistics.counts(table.channels, names: table.channelNames) { $0.index } : []
+        eventsWithoutStage = table.hasStages ? LogStatistics.count(of: table.stageNames.noneID, in: table.stages) { $0.rawValue } : nil
+        eventsWithoutChannel = table.hasChannels ? LogStatistics.count(of: table.channelNames.noneID, in: table.channels) { $0.rawValue } : nil
         firstEvent = table.timestamps.min()
         lastEvent = table.timestamps.max()
         var lengths = (0..<log.traceCount).map { Double(log.traceBounds[$0 + 1] - log.traceBounds[$0]) }
@@ -48,6 +54,13 @@ public struct LogStatistics: Sendable {
         outOfOrderEvents = log.outOfOrderEvents
         duplicateEvents = log.duplicateEvents
         duplicatesRemoved = log.duplicatesRemoved
+    }
+
+    private static func count<ID>(of id: UInt32?, in ids: [ID], _ raw: (ID) -> UInt32) -> Int {
+        guard let id else { return 0 }
+        var n = 0
+        for x in ids where raw(x) == id { n += 1 }
+        return n
     }
 
     private static func counts<ID>(_ ids: [ID], names: SymbolTable, _ index: (ID) -> Int) -> [Count] {

@@ -124,7 +124,7 @@ struct CheckCommandTests {
         #expect(r.stderr.contains("bad.yaml:7:"), "\(r.stderr)")
         let missing = try CLI.run(["check", Self.log, "--map", dir.appendingPathComponent("none.yaml").path])
         #expect(missing.status == 2)
-        #expect(missing.stderr.contains("cannot read journey map"))
+        #expect(missing.stderr.contains(": error: cannot read the journey map: "))
     }
 
     @Test func segmentAndByMapTheirAttributesAutomatically() throws {

@@ -18,23 +18,23 @@ struct DiscoverDisplayTests {
         #expect(lines.count == 87)
         #expect(lines.allSatisfy { $0.count <= 100 })
         // Every cut table says what it cut and how to see it.
-        #expect(r.stdout.contains("… ") && r.stdout.contains("--rows all"))
-        #expect(r.stdout.contains("more variants, less frequent (--variants N or --variants all shows them)"))
+        #expect(r.stdout.contains("… ") && r.stdout.contains("--table-rows all"))
+        #expect(r.stdout.contains("more variants, less frequent (shown by --variants N or --variants all)"))
     }
 
     @Test func defaultTextCutsAreCounted() throws {
         let text = try CLI.run(["discover", DiscoverDisplayTests.b2b]).stdout
         #expect(text.contains("Transitions (88 shown of 88)\n"))
-        #expect(text.contains("\n  … 73 more transitions, less frequent (--rows all or --top-edges N shows them; --format csv all)\n"))
+        #expect(text.contains("\n  … 73 more transitions, less frequent (shown by --table-rows all, --top-edges N, --format csv)\n"))
         #expect(text.contains("Nodes (24 shown of 24)\n"))
-        #expect(text.contains("\n  … 9 more nodes with fewer events (--rows all shows them; --format json lists all)\n"))
+        #expect(text.contains("\n  … 9 more nodes with fewer events (shown by --table-rows all, --format json)\n"))
         #expect(text.contains("Variants (10 shown of 1608, covering 15.1% of customers)\n"))
-        #expect(text.contains("\n  … 1598 more variants, less frequent (--variants N or --variants all shows them)\n"))
-        #expect(text.contains("\n  … 7 more stage transitions with smaller counts (--rows all shows them; --format json all)\n"))
+        #expect(text.contains("\n  … 1598 more variants, less frequent (shown by --variants N or --variants all)\n"))
+        #expect(text.contains("\n  … 7 more stage transitions with smaller counts (shown by --table-rows all, --format json)\n"))
         // The nodes kept are the 15 with the most events: Offer sent (1751) in, Reference call out.
         #expect(text.contains("\n  Offer sent ") && !text.contains("\n  Reference call "))
 
-        let all = try CLI.run(["discover", "--rows", "all", "--variants", "all", DiscoverDisplayTests.b2b]).stdout
+        let all = try CLI.run(["discover", "--table-rows", "all", "--variants", "all", DiscoverDisplayTests.b2b]).stdout
         #expect(all.split(separator: "\n", omittingEmptySubsequences: false).count == 1770 + 1)  // ends in a newline
         #expect(!all.contains("  … "))
         #expect(all.contains("Variants (1608 shown of 1608, covering 100.0% of customers)\n"))
@@ -42,7 +42,7 @@ struct DiscoverDisplayTests {
         let top = try CLI.run(["discover", "--top-edges", "30", DiscoverDisplayTests.b2b]).stdout
         #expect(top.contains("Transitions (30 shown of 88)\n"))
         #expect(!top.contains("more transitions"))
-        let rows = try CLI.run(["discover", "--rows", "3", "--top-edges", "30", DiscoverDisplayTests.b2b]).stdout
+        let rows = try CLI.run(["discover", "--table-rows", "3", "--top-edges", "30", DiscoverDisplayTests.b2b]).stdout
         #expect(rows.contains("\n  … 27 more transitions, less frequent"))
         #expect(rows.contains("\n  … 21 more nodes with fewer events"))
     }
@@ -59,7 +59,7 @@ struct DiscoverDisplayTests {
         #expect(try variants(["--variant-coverage", "0.5"]) == (552, 1608))  // not capped at 10
         let bad = try CLI.run(["discover", "--variants", "none", DiscoverDisplayTests.b2b])
         #expect(bad.status == 2)
-        #expect(try CLI.run(["discover", "--rows", "0", DiscoverDisplayTests.b2b]).status == 2)
+        #expect(try CLI.run(["discover", "--table-rows", "0", DiscoverDisplayTests.b2b]).status == 2)
     }
 
     @Test func filtersAreStatedInDOTAndMermaid() throws {
@@ -80,7 +80,10 @@ struct DiscoverDisplayTests {
 
             """))
         // Escaped like every label: no way out of the DOT string or the Mermaid comment line.
-        let nasty = ["--where", "touchpoint=Offer \"sent\"\n%%{init}%% #1", DiscoverDisplayTests.b2b]
+        let dir = try CLI.temporaryDirectory()
+        let log = dir.appendingPathComponent("nasty.csv")
+        try Data("customer_id,touchpoint,timestamp\nc1,\"Offer \"\"sent\"\"\n%%{init}%% #1\",2024-01-01T10:00:00Z\nc1,Call,2024-01-01T11:00:00Z\n".utf8).write(to: log)
+        let nasty = ["--where", "touchpoint=Offer \"sent\"\n%%{init}%% #1", log.path]
         let nastyDot = try CLI.run(["discover", "--format", "dot"] + nasty).stdout
         #expect(nastyDot.contains(#"Filters: where touchpoint=Offer \"sent\"\n%%{init}%% #1\l"#))
         let nastyMermaid = try CLI.run(["discover", "--format", "mermaid"] + nasty).stdout

@@ -253,8 +253,13 @@ func seconds(_ s: Double) -> Double { s * 1_000_000 }
         #expect(both.traceCount == 1)
         let touch = try LogFilter(conditions: [.init(name: "touchpoint", value: "C")]).apply(to: log)
         #expect(touch.traceCount == 4)
-        let none = try LogFilter(conditions: [.init(name: "plan", value: "platinum")]).apply(to: log)
-        #expect(none.traceCount == 0 && none.events.count == 0)
+        // A value no event carries is an error naming close values, not an empty result.
+        #expect(throws: DiscoveryError.unmatchedFilterValue(name: "plan", value: "platinum", close: [])) {
+            try LogFilter(conditions: [.init(name: "plan", value: "platinum")]).apply(to: log)
+        }
+        #expect(throws: DiscoveryError.unmatchedFilterValue(name: "plan", value: "GOLD", close: ["gold"])) {
+            try LogFilter(conditions: [.init(name: "plan", value: "GOLD")]).apply(to: log)
+        }
         #expect(throws: DiscoveryError.unknownFilterField("region", available: ["touchpoint", "plan"])) {
             try LogFilter(conditions: [.init(name: "region", value: "x")]).apply(to: log)
         }

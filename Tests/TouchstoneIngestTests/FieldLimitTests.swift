@@ -47,6 +47,55 @@ struct FieldLimitTests {
         #expect(o.rejects.map(\.line) == [3])
     }
 
+    /// Found by the fuzzer (Tests/Fixtures/fuzz/ingest-crash-oversized-crlf.bin): an unquoted
+    /// field over the limit followed, on the same line, by a quote that opens a field running over
+    /// the next lines. Read byte by byte the limit is noticed inside the first field; read line
+    /// by line libcsv has already passed it. Either way the row ends at the first line end with
+    /// its quotes even in number (line 5 here), so every chunk size gives the same rejections.
+    @Test func oversizedRowEndsAtTheSameLineForEveryChunkSize() {
+        let text = "customer,activity,timestamp\r\nc1,\"a\"a field that is much longer\r\n"
+            + "a field of more than 24 bytes,\"2023-01-01T00\r\nc1,\"a\"b\r\nthe end of that quoted field\",x\r\n"
+            + "c2,b,2024-01-01T00:00:00Z\r\n"
+        var outcomes: [String] = []
+        for chunk in [1, 2, 3, 5, 8, 13, 40, 1000] {
+            let o = ingest(Array(text.utf8), chunk: chunk, options: FieldLimitTests.options(limit: 24))
+            outcomes.append(o.rejects.map { "\($0.line):\($0.column ?? 0):\($0.reason)" }.joined(separator: " ")
+                            + " used \(o.events.map(\.customer))")
+        }
+        #expect(outcomes.first == "2:2:badQuoting 3:1:fieldTooLarge used [\"c2\"]")
+        #expect(Set(outcomes).count == 1, "\(outcomes)")
+    }
+
+    /// A row whose quote never closes, with a field over the limit: its first line is rejected
+    /// and the lines after it are read again, for every chunk size.
+    @Test func strayQuoteAfterAnOversizedFieldCostsOneLine() {
+        let text = "customer,activity,timestamp\nc0,a,2024-01-01T00:00:00Z\na field of more than 24 bytes,\"x\nc1,b,2024-01-01T00:01:00Z\n"
+        var outcomes: [String] = []
+        for chunk in [1, 2, 3, 5, 1000] {
+            let o = ingest(Array(text.utf8), chunk: chunk, options: FieldLimitTests.options(limit: 24))
+            outcomes.append(o.rejects.map { "\($0.line):\($0.column ?? 0):\($0.reason)" }.joined(separator: " ")
+                            + " used \(o.events.map(\.customer))")
+        }
+        #expect(outcomes.first == "3:1:fieldTooLarge used [\"c0\", \"c1\"]")
+        #expect(Set(outcomes).count == 1, "\(outcomes)")
+    }
+
+    /// Found by the fuzzer (Tests/Fixtures/fuzz/ingest-crash-stray-quote-detection.bin): a row
+    /// with more fields than the header and then a quote inside an unquoted field. Read in one
+    /// piece libcsv stopped at the quote (bad quoting); read in pieces the extra fields were
+    /// noticed first. Now the extra fields win either way, and the never-closing quote makes it
+    /// an unterminated quote at the end of the input, for every chunk size.
+    @Test func extraFieldsBeforeAStrayQuoteGiveOneReasonForEveryChunkSize() {
+        let text = "customer;activity;timestamp\nc1;a;01.01.2025 08:00:00;x;y;z;01.01.20\"5 08:00;w"
+        var outcomes: [String] = []
+        for chunk in [1, 7, 40, 45, 50, 1000] {
+            let o = ingest(Array(text.utf8), chunk: chunk)
+            outcomes.append(o.rejects.map { "\($0.line):\($0.reason)" }.joined(separator: " "))
+        }
+        #expect(outcomes.first == "2:unterminatedQuote")
+        #expect(Set(outcomes).count == 1, "\(outcomes)")
+    }
+
     @Test func endlessRowOfSmallFieldsIsOneRejection() {
         var bytes = FieldLimitTests.header
         var cells = [UInt8](repeating: UInt8(ascii: ","), count: 40 << 20)

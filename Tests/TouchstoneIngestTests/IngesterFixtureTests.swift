@@ -177,7 +177,7 @@ struct IngesterFixtureTests {
 
     @Test func undetectableColumnsStop() {
         let o = ingest(Array("a,b,c\n1,2,3\n".utf8))
-        #expect(o.error?.contains("cannot detect the case column") == true)
+        #expect(o.error?.contains("cannot detect the case, touchpoint and timestamp columns from the header; pass --case COLUMN --activity COLUMN --timestamp COLUMN with the right header names or positions (header: 1=a, 2=b, 3=c)") == true)
     }
 
     @Test(arguments: [1, 2, 7, 4096])

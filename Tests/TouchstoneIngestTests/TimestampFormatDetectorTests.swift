@@ -25,10 +25,32 @@ import Testing
         ("0", EpochUnit.seconds), ("1710498645", .seconds), ("-1710498645", .seconds), ("17104986451", .seconds),
         ("1710498645.25", .seconds), ("171049864512", .milliseconds), ("1710498645123", .milliseconds),
         ("17104986451234", .milliseconds), ("171049864512345", .microseconds), ("1710498645123456", .microseconds),
-        ("17104986451234567", .microseconds), ("20240315", .seconds),
+        ("17104986451234567", .microseconds),
+        // 8 digits that are no valid YYYYMMDD in 1900–2099 stay epoch seconds.
+        ("12345678", .seconds), ("18991231", .seconds), ("21000101", .seconds), ("20241301", .seconds),
+        ("20240230", .seconds), ("19000100", .seconds),
+        // 14 digits that are no valid YYYYMMDDhhmmss stay epoch milliseconds.
+        ("20240315250000", .milliseconds), ("17104986451234", .milliseconds),
     ])
     func epoch(value: String, unit: EpochUnit) {
         #expect(detect([value]).observed == .epoch(unit))
+    }
+
+    @Test(arguments: [("20240315", "%Y%m%d"), ("19000101", "%Y%m%d"), ("20991231", "%Y%m%d"), ("20240229", "%Y%m%d"),
+                      ("20240315103045", "%Y%m%d%H%M%S"), ("19991231235959", "%Y%m%d%H%M%S")])
+    func compactDates(value: String, spec: String) throws {
+        let (observed, detector) = detect([value, "1710498645"])
+        #expect(observed == (try pattern(spec)))
+        #expect(detector.finish() == .success(try pattern(spec)))
+        if let observed { #expect(parseTimestamp(value, observed) != nil) }
+    }
+
+    @Test func compactDateParsesToMidnightUTC() throws {
+        let format = try pattern("%Y%m%d")
+        #expect(detect(["20240315"]).observed == format)
+        #expect(parseTimestamp("20240315", format) == micros(1_710_460_800))
+        // Once decided, a 10-digit epoch value in the same column is no date.
+        #expect(parseTimestamp("1710498645", format) == nil)
     }
 
     @Test(arguments: ["171049864512345678", "1710498645123.5", "1.2.3", "-", "1e9"])

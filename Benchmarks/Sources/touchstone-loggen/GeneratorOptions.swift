@@ -18,7 +18,7 @@ struct GeneratorOptions {
     static let maximumEvents = 250_000_000
 
     static let usage = """
-        USAGE: touchstone-loggen --scenario b2b|bank|support --events N --seed S
+        USAGE: touchstone-loggen --scenario b2b|bank|support|web --events N --seed S
                                  [--output FILE] [--bad-rows RATE] [--out-of-order RATE] [--stats]
 
         Writes a deterministic synthetic customer-journey log as CSV: the same arguments give
@@ -28,12 +28,14 @@ struct GeneratorOptions {
           --scenario NAME       b2b      B2B software purchase (comma, ISO 8601 with Z/offsets)
                                 bank     retail-bank account opening (comma, YYYY-MM-DD HH:MM:SS)
                                 support  EU e-commerce support (';', dd.MM.yyyy HH:mm:ss, bad rows)
+                                web      web-shop analytics: five columns, short visits of many
+                                         visitors, quoted names with commas, 5% rows out of order
           --events N            data rows to write, 1...250000000 (header not counted)
           --seed S              unsigned 64-bit seed
           --output FILE         write to FILE instead of standard output
           --bad-rows RATE       share of damaged rows, 0...0.5 (default: b2b/bank 0, support 0.004)
           --out-of-order RATE   share of rows written after a later row of the same customer,
-                                0...0.5 (default: b2b 0.01, bank 0.005, support 0.003)
+                                0...0.5 (default: b2b 0.01, bank 0.005, support 0.003, web 0.05)
           --stats               print counts of what was generated to standard error
           -h, --help            show this help
         """
@@ -78,7 +80,7 @@ extension GeneratorOptions {
             case "--scenario":
                 let text = try value(for: option)
                 guard let parsed = Scenario(rawValue: text) else {
-                    throw UsageError(description: "unknown scenario '\(text)' (expected b2b, bank or support)")
+                    throw UsageError(description: "unknown scenario '\(text)' (expected b2b, bank, support or web)")
                 }
                 scenario = parsed
             case "--events":

@@ -245,7 +245,7 @@ final class JourneyModel {
         let languageLimit = languageCount
         attributeOffsets = offsets
         attributeLanguage = languages
-        guard (1...2).contains(spec.attributes.count),
+        guard (0...2).contains(spec.attributes.count),
             languages.allSatisfy({ $0.allSatisfy { $0 < languageLimit } }),
             offsets.allSatisfy({ $0.allSatisfy { !$0.isEmpty } })
         else {

@@ -101,7 +101,7 @@ struct JourneySimulator {
             prefersOffline: prefersOffline,
             delayPercent: delayPercent,
             offsetMinutes: offset,
-            language: model.attributeLanguage[0][values[0]]
+            language: model.attributeLanguage.first.map { $0[values[0]] } ?? 0
         )
     }
 

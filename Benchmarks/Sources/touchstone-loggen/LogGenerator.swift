@@ -200,8 +200,10 @@ struct LogGenerator {
         writeField(3, event, writer: writer)
         writer.append(delimiter)
         writeField(4, event, writer: writer)
-        writer.append(delimiter)
-        writeField(5, event, writer: writer)
+        if !model.attributeValueName.isEmpty {
+            writer.append(delimiter)
+            writeField(5, event, writer: writer)
+        }
         if model.attributeValueName.count > 1 {
             writer.append(delimiter)
             writeField(6, event, writer: writer)

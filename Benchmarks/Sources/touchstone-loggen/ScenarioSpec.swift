@@ -150,7 +150,7 @@ struct ScenarioSpec {
     /// The first touchpoint of a journey, weighted.
     var entries: [(step: String, weight: Double)]
     var steps: [StepSpec]
-    /// The columns after `channel`, each with its weighted values (one or two columns).
+    /// The columns after `channel`, each with its weighted values (none, one or two columns).
     var attributes: [[AttributeValueSpec]]
     /// Channels whose ISO timestamps carry the customer's local offset instead of `Z`
     /// (rows synced from a CRM rather than the marketing system).
@@ -185,6 +185,7 @@ enum Scenario: String, CaseIterable {
     case b2b
     case bank
     case support
+    case web
 
     /// The scenario's model.
     var spec: ScenarioSpec {
@@ -192,6 +193,7 @@ enum Scenario: String, CaseIterable {
         case .b2b: .b2bSoftwarePurchase
         case .bank: .retailBankOnboarding
         case .support: .supportEU
+        case .web: .webShop
         }
     }
 }

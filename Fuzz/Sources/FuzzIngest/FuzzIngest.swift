@@ -6,9 +6,8 @@ import TouchstoneIngest
 /// time zone), byte 2 chunk size; the rest is split on 0x00 into up to four inputs, each fed in
 /// chunks through `begin(source:)` / `consume(_:)` / `endSource()`.
 /// Invariants: no crash, `rowsRead == rowsUsed + rowsRejected`, one rejection callback per
-/// rejected row, every used row in the table; with one input, the result does not depend on
-/// the chunk size.
-@_cdecl("LLVMFuzzerTestOneInput")
+/// rejected row, every used row in the table; with one input, the result (counts, and each
+/// rejection's line and reason) does not depend on the chunk size.
 public func fuzzIngest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     guard let data, size >= 3 else { return 0 }
     let bytes = UnsafeBufferPointer(start: data, count: size)
@@ -37,8 +36,7 @@ public func fuzzIngest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     if inputs.count == 1, chunk != payload.count {
         let whole = run(options: options, inputs: inputs, chunk: max(1, payload.count))
         if let a = first, let b = whole {
-            precondition(a.read == b.read && a.used == b.used && a.rejected == b.rejected,
-                         "result depends on chunking: \(a) vs \(b)")
+            precondition(a == b, "result depends on chunking: \(a) vs \(b)")
         } else {
             precondition((first == nil) == (whole == nil), "error depends on chunking")
         }
@@ -48,12 +46,18 @@ public func fuzzIngest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 
 struct Counts: Equatable, CustomStringConvertible {
     var read: Int, used: Int, rejected: Int
-    var description: String { "read \(read) used \(used) rejected \(rejected)" }
+    /// Each rejection as `input:line:reason`, in order.
+    var rejections: [String] = []
+    var description: String { "read \(read) used \(used) rejected \(rejected) \(rejections)" }
 }
 
 func run(options: IngestOptions, inputs: [[UInt8]], chunk: Int) -> Counts? {
     var callbacks = 0
-    let ingester = Ingester(options: options) { _ in callbacks += 1 }
+    var rejections: [String] = []
+    let ingester = Ingester(options: options) { r in
+        callbacks += 1
+        rejections.append("\(r.source):\(r.line):\(r.reason.rawValue)")
+    }
     do {
         for (i, input) in inputs.enumerated() {
             try ingester.begin(source: "input\(i)")
@@ -77,7 +81,7 @@ func run(options: IngestOptions, inputs: [[UInt8]], chunk: Int) -> Counts? {
         precondition(table.count == report.rowsUsed, "table \(table.count) != used \(report.rowsUsed)")
         let log = EventLog(table)
         _ = log.events.count
-        return Counts(read: report.rowsRead, used: report.rowsUsed, rejected: report.rowsRejected)
+        return Counts(read: report.rowsRead, used: report.rowsUsed, rejected: report.rowsRejected, rejections: rejections)
     } catch {
         _ = "\(error)"
         return nil

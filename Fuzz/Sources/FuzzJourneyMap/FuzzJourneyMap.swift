@@ -5,7 +5,6 @@ import TouchstoneIngest
 /// Bytes → `JourneyMap(yaml:file:)`; when the map is valid, check a tiny log (two customers
 /// walking the map's touchpoints in order and in reverse, plus an unmapped touchpoint) with
 /// `ConformanceChecker`. Invariant: no crash; errors are fine.
-@_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJourneyMap(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     guard let data else { return 0 }
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)

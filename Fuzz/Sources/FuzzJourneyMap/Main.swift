@@ -11,6 +11,14 @@ func LLVMFuzzerRunDriver(
     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
 ) -> Int32
 
+/// libFuzzer's runtime refers to this symbol even though `LLVMFuzzerRunDriver` gets the callback;
+/// it lives here, not beside `fuzzJourneyMap`, because the test suite links both harness files into one
+/// module (Tests/FuzzReplayTests), where two definitions would clash.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func llvmFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    fuzzJourneyMap(data, size)
+}
+
 @main
 enum Driver {
     static func main() {

@@ -4,21 +4,23 @@ import TouchstoneIngest
 import TouchstoneReport
 import TouchstoneTraces
 
-struct CheckCommand: ParsableCommand {
+struct CheckCommand: ParsableCommand, CommonOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check every customer's journey against the designed journey map.",
         discussion: """
-        Aligns each customer's trace with the map's designed flow (optimally, once per distinct
-        variant), names deviations in the map's words, and reports conformance, fitness,
-        outcomes, deviations by step, designed and undesigned transitions, the stage funnel and
-        moments of truth. Exit 1 when a --fail-under/--fail-over threshold (or, with
-        --fail-on-regression, the baseline) fails; outputs are still written.
+        Aligns each customer's trace with the map's designed flow (optimally, once per distinct \
+        variant), names deviations in the map's words, and reports conformance, fitness, \
+        outcomes, deviations by step, designed and undesigned transitions, the stage funnel and \
+        moments of truth. Exit 1 when a --fail-under/--fail-over threshold (or, with \
+        --fail-on-regression, the baseline) fails; outputs are still written. \
         Definitions: docs/journey-map.md; JSON keys: docs/check-json.md.
         """
     )
 
     @OptionGroup var ingest: IngestArguments
+
+    @OptionGroup var common: CommonOptions
 
     @Option(name: .customLong("map"), help: ArgumentHelp("The designed journey map (YAML).", valueName: "file"))
     var mapPath: String
@@ -37,11 +39,11 @@ struct CheckCommand: ParsableCommand {
             help: ArgumentHelp("A customer without a goal whose last row is at most this long before the end of the log is in progress (e.g. 30d, 12h).", valueName: "duration"))
     var inProgressWindow: String = "30d"
 
-    @Option(name: .customLong("as-of"),
+    @Option(name: .customLong("as-of"), parsing: .unconditional,
             help: ArgumentHelp("The end of the log for outcomes (ISO 8601). Default: the latest timestamp read.", valueName: "time"))
     var asOf: String?
 
-    @Option(name: .customLong("by"), help: ArgumentHelp("Repeat the key figures per value of this attribute column (mapped automatically).", valueName: "name"))
+    @Option(name: .customLong("by"), parsing: .unconditional, help: ArgumentHelp("Repeat the key figures per value of this attribute column (mapped automatically).", valueName: "name"))
     var groupBy: String?
 
     @Option(name: .customLong("fail-under"),

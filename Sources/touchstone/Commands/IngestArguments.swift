@@ -21,36 +21,36 @@ struct IngestArguments: ParsableArguments {
 /// How to read logs (columns, delimiter, timestamps, rejects, …), without the log paths; for
 /// commands whose logs are optional (`map validate MAP [LOG…]`).
 struct IngestOptionArguments: ParsableArguments {
-    @Option(name: .customLong("case"), help: ArgumentHelp("Customer (case) id column: header name or 1-based position.", valueName: "column"))
+    @Option(name: .customLong("case"), parsing: .unconditional, help: ArgumentHelp("Customer (case) id column: header name or 1-based position.", valueName: "column"))
     var caseColumn: ColumnReference?
 
-    @Option(name: .customLong("activity"), help: ArgumentHelp("Touchpoint (activity) column.", valueName: "column"))
+    @Option(name: .customLong("activity"), parsing: .unconditional, help: ArgumentHelp("Touchpoint (activity) column.", valueName: "column"))
     var activityColumn: ColumnReference?
 
-    @Option(name: .customLong("timestamp"), help: ArgumentHelp("Timestamp column.", valueName: "column"))
+    @Option(name: .customLong("timestamp"), parsing: .unconditional, help: ArgumentHelp("Timestamp column.", valueName: "column"))
     var timestampColumn: ColumnReference?
 
-    @Option(name: .customLong("stage"), help: ArgumentHelp("Journey stage column (optional).", valueName: "column"))
+    @Option(name: .customLong("stage"), parsing: .unconditional, help: ArgumentHelp("Journey stage column (optional).", valueName: "column"))
     var stageColumn: ColumnReference?
 
-    @Option(name: .customLong("channel"), help: ArgumentHelp("Channel column (optional).", valueName: "column"))
+    @Option(name: .customLong("channel"), parsing: .unconditional, help: ArgumentHelp("Channel column (optional).", valueName: "column"))
     var channelColumn: ColumnReference?
 
-    @Option(name: .customLong("attribute"), help: ArgumentHelp("A column kept per event for filtering (repeatable).", valueName: "column"))
+    @Option(name: .customLong("attribute"), parsing: .unconditionalSingleValue, help: ArgumentHelp("A column kept per event for filtering (repeatable).", valueName: "column"))
     var attributeColumns: [ColumnReference] = []
 
-    @Option(help: ArgumentHelp("Field delimiter: one ASCII character, or 'tab'. Default: detected from the header (, ; tab |).", valueName: "char"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Field delimiter: one ASCII character, or 'tab'. Default: detected from the header (, ; tab |).", valueName: "char"))
     var delimiter: Delimiter?
 
     @Flag(name: .customLong("no-header"), help: "The first line is data; map columns by position.")
     var noHeader = false
 
-    @Option(name: .customLong("timestamp-format"),
+    @Option(name: .customLong("timestamp-format"), parsing: .unconditional,
             help: ArgumentHelp("strftime-style pattern, e.g. '%d.%m.%Y %H:%M:%S', or iso8601, epoch-s, epoch-ms, epoch-us. Default: detected.", valueName: "pattern"),
             transform: { text in try TimestampFormatArgument(parsing: text) })
     var timestampFormat: TimestampFormatArgument?
 
-    @Option(help: ArgumentHelp("Zone of timestamps without an offset: UTC, +01:00, or an IANA name such as Europe/Berlin.", valueName: "zone"),
+    @Option(parsing: .unconditional, help: ArgumentHelp("Zone of timestamps without an offset: UTC, +01:00, or an IANA name such as Europe/Berlin.", valueName: "zone"),
             transform: { text in
                 do { return try TimeZoneSpec(parsing: text) } catch { throw ValidationError("\((error as? TimestampError)?.message ?? "\(error)")") }
             })

@@ -13,7 +13,7 @@ struct MapCommand: ParsableCommand {
 }
 
 /// `touchstone map validate MAP [LOG…]`.
-struct MapValidateCommand: ParsableCommand {
+struct MapValidateCommand: ParsableCommand, CommonOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check a journey map; with logs, show how its patterns cover their touchpoints.",
@@ -33,6 +33,8 @@ struct MapValidateCommand: ParsableCommand {
     var logs: [String] = []
 
     @OptionGroup var reading: IngestOptionArguments
+
+    @OptionGroup var common: CommonOptions
 
     @Option(name: .customLong("top"), help: ArgumentHelp("Show this many unmatched touchpoints.", valueName: "n"))
     var top: Int = 10
@@ -57,18 +59,23 @@ struct MapValidateCommand: ParsableCommand {
 }
 
 /// `touchstone map draft LOG…`.
-struct MapDraftCommand: ParsableCommand {
+struct MapDraftCommand: ParsableCommand, CommonOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "draft",
         abstract: "Write a starter journey map mined from a log.",
         discussion: """
-        Stages come from the stage column in their typical order, steps from touchpoints that         enough customers use, required where most customers of the stage pass them, and the flow         from frequent transitions only. The draft is valid for `map validate` and a starting         point to edit into the designed journey. Heuristics: docs/map-draft.md.
+        Stages come from the stage column in their typical order, steps from touchpoints that \
+        enough customers use, required where most customers of the stage pass them, and the flow \
+        from frequent transitions only. The draft is valid for `map validate` and a starting \
+        point to edit into the designed journey. Heuristics: docs/map-draft.md.
         """
     )
 
     @OptionGroup var ingest: IngestArguments
 
-    @Option(help: ArgumentHelp("The journey's name in the draft.", valueName: "text"))
+    @OptionGroup var common: CommonOptions
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("The journey's name in the draft.", valueName: "text"))
     var name: String = "Drafted journey"
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the map to this file instead of standard output.", valueName: "file"))

@@ -3,7 +3,7 @@ import TouchstoneIngest
 import TouchstoneTraces
 import TouchstoneReport
 
-struct StatsCommand: ParsableCommand {
+struct StatsCommand: ParsableCommand, CommonOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
         abstract: "Summarise a log: rows read/used/rejected, customers, touchpoints, time range.",
@@ -11,6 +11,8 @@ struct StatsCommand: ParsableCommand {
     )
 
     @OptionGroup var ingest: IngestArguments
+
+    @OptionGroup var common: CommonOptions
 
     @Option(help: "Output format: text or json.")
     var format: StatsFormat = .text

@@ -13,6 +13,7 @@ struct Touchstone: ParsableCommand {
         Exit codes: 0 ok, 1 conformance threshold failed, 2 usage or input error.
         Results go to standard output (or --output); errors and notes to standard error.
         """,
+        version: TouchstoneVersion.current,
         subcommands: [StatsCommand.self, DiscoverCommand.self, MapCommand.self, CheckCommand.self]
     )
 
@@ -28,9 +29,10 @@ struct Touchstone: ParsableCommand {
                 print(fullMessage(for: error))
                 Glibc.exit(0)
             }
-            Diagnostics.printUsageError(fullMessage(for: error))
+            Diagnostics.printError(usageMessage(for: error))
             Glibc.exit(ExitStatus.usageOrInputError)
         }
+        Diagnostics.quiet = (command as? any CommonOptionsCommand)?.common.quiet ?? false
         do {
             var command = command
             try command.run()
@@ -58,8 +60,25 @@ struct Touchstone: ParsableCommand {
                 print(fullMessage(for: error))
                 Glibc.exit(0)
             }
-            Diagnostics.printUsageError(fullMessage(for: error))
+            Diagnostics.printError(usageMessage(for: error))
             Glibc.exit(ExitStatus.usageOrInputError)
         }
+    }
+
+    /// A usage error in the one `error: …` style: ArgumentParser's message (first letter in
+    /// lower case, like every other message) and where to read the command's options, e.g.
+    /// `unknown option '--bogus'; see 'touchstone discover --help'`.
+    static func usageMessage(for error: any Error) -> String {
+        var text = String(message(for: error).trimmingSpaces)
+        if text.hasPrefix("Error: ") { text.removeFirst("Error: ".count) }
+        if let first = text.first, first.isUppercase, !text.dropFirst().prefix(1).allSatisfy(\.isUppercase) {
+            text = first.lowercased() + text.dropFirst()
+        }
+        if text.hasSuffix(".") { text.removeLast() }
+        let full = fullMessage(for: error, columns: 10_000)
+        if let see = full.range(of: "See '"), let end = full[see.upperBound...].firstIndex(of: "'") {
+            text += "; see '" + full[see.upperBound..<end] + "'"
+        }
+        return text
     }
 }

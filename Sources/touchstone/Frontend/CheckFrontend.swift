@@ -38,7 +38,7 @@ enum CheckFrontend {
         do {
             summary = try checker.check(loaded.log, options: request.options,
                                         verdict: collect ? { rows.append((Array($0.customer.utf8), CheckRenderer.perCustomerRow($0))) } : nil)
-        } catch { throw FrontendError(message: "\(request.mapPath): \(error)") }
+        } catch { throw FrontendError(file: request.mapPath, message: "\(error)") }
         let report = ConformanceReport(map: map, summary: summary)
         let figures = summary.figures
         let thresholds = request.thresholds.map { ($0, $0.value(in: figures), $0.fails(figures)) }
@@ -74,11 +74,11 @@ enum CheckFrontend {
     static func readBaseline(_ path: String) throws(FrontendError) -> [String: Double] {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw FrontendError(message: "\(path): cannot read the baseline: \(error.localizedDescription)")
+            throw FrontendError(file: path, message: "cannot read the baseline: \(error.localizedDescription)")
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let figures = object["key_figures"] as? [String: Any] else {
-            throw FrontendError(message: "\(path): not a `touchstone check --format json` output (no key_figures object)")
+            throw FrontendError(file: path, message: "not a `touchstone check --format json` output (no key_figures object)")
         }
         var result: [String: Double] = [:]
         for (k, v) in figures {
@@ -87,7 +87,7 @@ enum CheckFrontend {
             // Shares are 0…1; customers a whole count. Anything else is not our output.
             let valid = k == "customers" ? (value >= 0 && value <= 9.0e15 && value.rounded() == value) : (value >= 0 && value <= 1)
             guard value.isFinite, valid else {
-                throw FrontendError(message: "\(path): key_figures.\(k) is \(value), not a figure `check` writes")
+                throw FrontendError(file: path, message: "key_figures.\(k) is \(value), not a figure `check` writes")
             }
             result[k] = value
         }

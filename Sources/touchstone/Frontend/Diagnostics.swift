@@ -24,6 +24,11 @@ struct FrontendError: Error {
         self.exitStatus = exitStatus
     }
 
+    /// A problem with a whole input file (no line): printed as `path: error: message`.
+    init(file path: String, message: String, exitStatus: Int32 = ExitStatus.usageOrInputError) {
+        self.init(formattedLines: "\(path): error: \(message)", exitStatus: exitStatus)
+    }
+
     /// Diagnostics already formatted, one per line (e.g. every problem of a journey map).
     init(formattedLines: String, exitStatus: Int32 = ExitStatus.usageOrInputError) {
         self.message = formattedLines
@@ -34,6 +39,9 @@ struct FrontendError: Error {
 
 /// Prints to standard error in the `path:line:column: error: message` form.
 enum Diagnostics {
+    /// `--quiet`: notes are not printed (errors always are). Set once, before a command runs.
+    nonisolated(unsafe) static var quiet = false
+
     static func printError(_ error: IngestError) {
         var prefix = ""
         if let source = error.source { prefix += source + ":" }
@@ -55,11 +63,9 @@ enum Diagnostics {
         }
     }
 
-    static func printUsageError(_ message: String) {
-        write(message.hasSuffix("\n") ? message : message + "\n")
+    static func note(_ message: String) {
+        if !quiet { write("note: " + message + "\n") }
     }
-
-    static func note(_ message: String) { write("note: " + message + "\n") }
 
     static func warning(_ message: String) { write("warning: " + message + "\n") }
 

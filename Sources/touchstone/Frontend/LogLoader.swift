@@ -18,6 +18,7 @@ enum LogLoader {
 
     /// Reads `inputs` (paths, `-` for standard input) as one log, with `arguments`' options.
     static func load(inputs: [String], _ arguments: IngestOptionArguments) throws -> LoadedLog {
+        for path in inputs { try refuseUnsupportedFormat(path) }
         let rejectsFile = try arguments.rejects.map { path throws(FrontendError) in try RejectsWriter(path: path, multipleInputs: inputs.count > 1, inputs: inputs) }
         let ingester = Ingester(options: arguments.options, onRejection: rejectsFile.map { writer in { writer.write($0) } })
         var (table, report) = try ingester.ingest(inputs.map(InputSource.init(argument:)))
@@ -26,6 +27,11 @@ enum LogLoader {
             let detected = mapping.columns.filter(\.detected)
             if !detected.isEmpty {
                 Diagnostics.note("detected columns: " + detected.map { "\($0.role)=\($0.name)" }.joined(separator: ", "))
+            }
+            for c in detected {
+                guard let fill = c.fill else { continue }
+                let others = fill.passedOver.map { "'\($0.name)' in \($0.filled)" }.joined(separator: ", ")
+                Diagnostics.note("\(c.role) column '\(c.name)' chosen over \(fill.passedOver.map { "'\($0.name)'" }.joined(separator: ", ")): it is filled in \(fill.filled) of the first \(fill.sampledRows) rows, \(others); pass --\(ColumnMapping.flagName(c.role)) to choose")
             }
         }
         if report.timestampFormatDetected, let format = report.timestampFormat {
@@ -40,6 +46,16 @@ enum LogLoader {
         let events = table
         table = EventTable()  // the log below holds the only reference, so reordering frees as it goes
         return LoadedLog(log: EventLog(events, removeDuplicates: arguments.dedupe), report: report)
+    }
+
+    /// XES (the IEEE XML event log format) is not read yet: say so, with what to do instead,
+    /// rather than rejecting every "row" of the XML as CSV.
+    static func refuseUnsupportedFormat(_ path: String) throws(FrontendError) {
+        let name = path.lowercased()
+        guard name.hasSuffix(".xes") || name.hasSuffix(".xes.gz") else { return }
+        throw FrontendError(file: path, message: "XES is not supported yet; export the log as CSV "
+            + "(one row per event with customer id, touchpoint and timestamp columns), e.g. with pm4py: "
+            + "pm4py.convert_to_dataframe(pm4py.read_xes(PATH)).to_csv(CSV_PATH, index=False)")
     }
 
     private static func percent(_ rate: Double) -> String {

@@ -24,7 +24,7 @@ enum MapLoader {
 
     /// The file's text, which must be UTF-8.
     private static func readText(_ path: String) throws(FrontendError) -> String {
-        func failure(_ reason: String) -> FrontendError { FrontendError(message: "cannot read journey map '\(path)': \(reason)") }
+        func failure(_ reason: String) -> FrontendError { FrontendError(file: path, message: "cannot read the journey map: \(reason)") }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw failure(String(cString: strerror(errno))) }
         defer { Glibc.close(fd) }

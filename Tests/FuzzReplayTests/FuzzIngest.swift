@@ -1,0 +1,1 @@
+../../Fuzz/Sources/FuzzIngest/FuzzIngest.swift
