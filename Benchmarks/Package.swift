@@ -25,6 +25,7 @@ let package = Package(
                 .product(name: "TouchstoneIngest", package: "Touchstone"),
                 .product(name: "TouchstoneDiscovery", package: "Touchstone"),
                 .product(name: "TouchstoneConformance", package: "Touchstone"),
+                .product(name: "TouchstoneReport", package: "Touchstone"),
             ],
             path: "Benchmarks/IngestBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

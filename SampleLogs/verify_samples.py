@@ -273,13 +273,11 @@ def discover(good, variant_limit=10):
 
     # Stages: visits are runs of equal stages in a trace; order of first appearance in the file.
     stage_order = list(dict.fromkeys(stage for _, _, _, stage, _ in good))
-    stage_customers = defaultdict(set)
     cells = defaultdict(Counter)            # from -> to -> count
     visits = Counter()
     for customer, events in traces.items():
         runs = []
         for _, _, _, stage in events:
-            stage_customers[stage].add(customer)
             if not runs or runs[-1] != stage:
                 runs.append(stage)
         for stage in runs:
@@ -296,9 +294,17 @@ def discover(good, variant_limit=10):
             "to": [{"stage": target, "count": cells[source][target], "row_share": Fraction(cells[source][target], total)}
                    for target in stage_order + ["<end>"] if cells[source][target]],
         })
+    # Funnel (docs/discover.md): a customer counts for step k when the first k stages of the
+    # order occur in its time-ordered events as a subsequence (each a later event than the one
+    # before). Checked per step and customer with an iterator, independently of the depth walk
+    # touchstone does.
+    def reached_in_order(stages_in_time_order, wanted):
+        remaining = iter(stages_in_time_order)
+        return all(any(stage == target for stage in remaining) for target in wanted)
+    stage_sequences = [[stage for _, _, _, stage in events] for events in traces.values()]
     funnel, previous = [], None
-    for stage in stage_order:
-        count = len(stage_customers[stage])
+    for k, stage in enumerate(stage_order, start=1):
+        count = sum(1 for sequence in stage_sequences if reached_in_order(sequence, stage_order[:k]))
         funnel.append({
             "stage": stage, "customers": count, "share": Fraction(count, len(customers)),
             "from_previous": Fraction(1) if previous is None else (Fraction(count, previous) if previous else Fraction(0)),

@@ -16,6 +16,10 @@ public struct DiscoveryOptions: Sendable, Equatable {
     /// Most values `segmentBy` shows (`nil`: `SegmentAnalysis.defaultLimit`).
     public var segmentLimit: Int?
 
+    /// Variants `touchstone discover` keeps when neither `--variants` nor `--variant-coverage`
+    /// is given, in every format.
+    public static let defaultVariantLimit = 10
+
     public init(level: DiscoveryLevel = .touchpoint, filter: LogFilter = LogFilter(), pruning: DisplayPruning = DisplayPruning(),
                 variantLimit: Int? = nil, variantCoverage: Double? = nil, stageOrder: [String]? = nil,
                 segmentBy: String? = nil, segmentLimit: Int? = nil) {

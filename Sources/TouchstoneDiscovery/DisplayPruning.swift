@@ -1,8 +1,10 @@
 /// Hides rarely used edges from a rendered graph without changing any number.
 ///
 /// First edges with `frequency < minFrequency` are hidden, then only the `topEdges` most
-/// frequent remaining edges are kept (ties: source name, then target name, byte order). A node
-/// is hidden when it had edges and none of them remains; its start/end counts go with it.
+/// frequent remaining edges are kept (ties: source name, then target name, byte order).
+/// Pruning never hides where journeys start or end: trace starts and ends (`<start>` → X,
+/// X → `<end>`) are not edges for either rule, are always shown, and so are their nodes. A
+/// node is hidden only when it neither starts nor ends a trace, had edges, and none of them remains.
 public struct DisplayPruning: Sendable, Equatable {
     public var minFrequency: Int?
     public var topEdges: Int?
@@ -31,7 +33,9 @@ public struct DisplayPruning: Sendable, Equatable {
         var keepsEdge = hasEdge
         for e in graph.edges { hasEdge[e.from] = true; hasEdge[e.to] = true }
         for i in visible { keepsEdge[graph.edges[i].from] = true; keepsEdge[graph.edges[i].to] = true }
-        let nodes = graph.nodes.indices.map { !hasEdge[$0] || keepsEdge[$0] }
+        let nodes = graph.nodes.indices.map { i in
+            !hasEdge[i] || keepsEdge[i] || graph.nodes[i].starts > 0 || graph.nodes[i].ends > 0
+        }
         var rows = visible.map { GraphView.Row.edge($0) }
         for (i, node) in graph.nodes.enumerated() where nodes[i] {
             if node.starts > 0 { rows.append(.start(i)) }
@@ -93,6 +97,8 @@ public struct GraphView: Sendable, Equatable {
     public let nodes: [Bool]
     public let hiddenEdges: Int
     public let hiddenNodes: Int
+    /// Nodes shown.
+    public var shownNodes: Int { nodes.count - hiddenNodes }
     /// Shown edges plus trace starts and ends of shown nodes, by frequency descending, then
     /// source name, then target name (byte order; starts named `<start>`, ends `<end>`).
     public let rows: [Row]

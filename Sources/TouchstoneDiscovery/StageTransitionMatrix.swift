@@ -44,20 +44,26 @@ public struct StageTransitionMatrix: Sendable, Equatable {
     }
 }
 
-/// How many customers reach each stage, in funnel order.
+/// How many customers go through the stages in funnel order: the funnel as analysts mean it.
 ///
-/// A customer reaches a stage when at least one of their events has it (in any order; the
-/// funnel does not require earlier steps). Events without a stage (`(none)`) are no step.
-/// O(stages) from a stage-level graph.
+/// A customer counts for step k when it reached the first stage, then later the second, …,
+/// then later stage k: walking its trace in order (time, equal timestamps in input order), an
+/// event of the next stage of the funnel advances it one step, and every other event is
+/// ignored (earliest match, so going back or detouring never costs a step). So no step counts
+/// more customers than the one before it. Customers who reach a stage out of order count for
+/// it in the stage-level nodes and the stage matrix, but not here. Events without a stage
+/// (`(none)`) are never a step (they are passed over like any other event).
+///
+/// Cost: one pass over the events (an array lookup per event), O(stage ids) memory.
 public struct StageFunnel: Sendable, Equatable {
     public struct Step: Sendable, Equatable {
         public var stage: String
-        /// Customers with at least one event in this stage.
+        /// Customers who reached this stage after reaching every earlier step, in order.
         public var customers: Int
         /// `customers` / all customers, 0…1.
         public var share: Double
-        /// `customers` / the previous step's customers (1 for the first step; 0 when the
-        /// previous step has no customers). Can exceed 1, since reaching is not sequential.
+        /// `customers` / the previous step's customers, 0…1 (1 for the first step; 0 when
+        /// the previous step has no customers).
         public var fromPrevious: Double
     }
     /// Steps in funnel order.
@@ -65,15 +71,33 @@ public struct StageFunnel: Sendable, Equatable {
     /// Whether the order was given by the caller (`--stage-order`) rather than first appearance.
     public let explicitOrder: Bool
 
-    init(graph: DirectlyFollowsGraph, order: [UInt32], names: SymbolTable, explicitOrder: Bool) {
+    init(_ log: EventLog, order: [UInt32], names: SymbolTable, explicitOrder: Bool) {
+        // Funnel position of each stage id (-1: not in the funnel).
+        var position = [Int](repeating: -1, count: names.count)
+        for (p, id) in order.enumerated() where Int(id) < position.count { position[Int(id)] = p }
+        // depthCount[d]: customers whose walk ended after exactly d steps.
+        var depthCount = [Int](repeating: 0, count: order.count + 1)
+        let stages = log.events.stages
+        let bounds = log.traceBounds
+        stages.withUnsafeBufferPointer { stage in
+            for t in 0..<log.traceCount {
+                var depth = 0
+                for e in bounds[t]..<bounds[t + 1] where depth < order.count {
+                    if position[Int(stage[e].rawValue)] == depth { depth += 1 }
+                }
+                depthCount[depth] += 1
+            }
+        }
+        var reached = log.traceCount
         var steps: [Step] = []
-        for id in order {
-            let customers = graph.nodes.first { $0.id == id }?.customers ?? 0
+        for (p, id) in order.enumerated() {
+            reached -= depthCount[p]  // customers with depth ≥ p + 1
+            let customers = reached
             let previous = steps.last?.customers
             let fromPrevious: Double
             if let previous { fromPrevious = previous == 0 ? 0 : Double(customers) / Double(previous) } else { fromPrevious = 1 }
             steps.append(Step(stage: names.name(id), customers: customers,
-                              share: graph.customers == 0 ? 0 : Double(customers) / Double(graph.customers),
+                              share: log.traceCount == 0 ? 0 : Double(customers) / Double(log.traceCount),
                               fromPrevious: fromPrevious))
         }
         self.steps = steps
@@ -116,6 +140,6 @@ public struct StageAnalysis: Sendable {
         var matrixIDs = ids
         if let none, !listed.contains(none), graph.nodes.contains(where: { $0.id == none }) { matrixIDs.append(none) }
         self.matrix = StageTransitionMatrix(graph: graph, order: matrixIDs, names: matrixIDs.map { names.name($0) })
-        self.funnel = StageFunnel(graph: graph, order: ids.filter { $0 != none }, names: names, explicitOrder: order != nil)
+        self.funnel = StageFunnel(log, order: ids.filter { $0 != none }, names: names, explicitOrder: order != nil)
     }
 }

@@ -36,8 +36,26 @@ public struct CheckRenderer: Sendable {
     /// The whole output, ending in a newline.
     public func render(_ report: ConformanceReport, groupBy: String? = nil, verdicts: CheckVerdicts = CheckVerdicts()) -> String {
         switch format {
-        case .text: text(report, groupBy: groupBy, verdicts: verdicts)
-        case .json: json(report, groupBy: groupBy, verdicts: verdicts)
+        case .text: return text(report, groupBy: groupBy, verdicts: verdicts)
+        case .json:
+            var w = JSONWriter()
+            json(report, groupBy: groupBy, verdicts: verdicts, &w)
+            return w.output
+        }
+    }
+
+    /// Writes the whole output to `sink` in order; JSON is streamed in pieces of about
+    /// `JSONWriter.chunkSize` bytes, never held whole in memory.
+    public func write(_ report: ConformanceReport, groupBy: String? = nil, verdicts: CheckVerdicts = CheckVerdicts(),
+                      to sink: @escaping JSONWriter.Sink) {
+        switch format {
+        case .text:
+            var text = text(report, groupBy: groupBy, verdicts: verdicts)
+            text.withUTF8 { sink(UnsafeRawBufferPointer($0)) }
+        case .json:
+            var w = JSONWriter(sink: sink)
+            json(report, groupBy: groupBy, verdicts: verdicts, &w)
+            w.flush()
         }
     }
 
@@ -67,10 +85,9 @@ public struct CheckRenderer: Sendable {
 
     // MARK: JSON
 
-    func json(_ r: ConformanceReport, groupBy: String?, verdicts: CheckVerdicts) -> String {
+    func json(_ r: ConformanceReport, groupBy: String?, verdicts: CheckVerdicts, _ w: inout JSONWriter) {
         let s = r.summary
         let f = s.figures
-        var w = JSONWriter()
         func seconds(_ micros: Double?) {
             if let micros { w.numberLiteral(DecimalFormat.seconds(micros: micros)) } else { w.null() }
         }
@@ -240,7 +257,6 @@ public struct CheckRenderer: Sendable {
             w.null()
         }
         w.endObject()
-        return w.output
     }
 
     // MARK: Text

@@ -33,7 +33,11 @@ extension DiscoveryRenderer {
 
     func dot(_ r: DiscoveryResult) -> String {
         let g = r.graph
-        var out = "digraph journey {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n"
+        var out = "digraph journey {\n  rankdir=LR;\n"
+        // The filters and pruning as the graph's title (left-aligned lines, `\l`).
+        let title = ["Journey at \(r.level.rawValue) level: \(r.customers) of \(r.inputCustomers) customers"] + DiscoveryRenderer.statedFilters(r)
+        out += "  labelloc=t;\n  labeljust=l;\n  label=\"" + title.map { DiscoveryRenderer.dotEscape($0) + "\\l" }.joined() + "\";\n"
+        out += "  node [shape=box, style=rounded];\n"
         out += "  start [label=\"start\", shape=circle, style=filled, fillcolor=\"#d9f2d9\"];\n"
         out += "  end [label=\"end\", shape=doublecircle, style=filled, fillcolor=\"#f2d9d9\"];\n"
         for (i, n) in g.nodes.enumerated() where r.view.nodes[i] {

@@ -3,8 +3,7 @@ import TouchstoneTraces
 
 /// The `json` format (docs/discover-json.md).
 extension DiscoveryRenderer {
-    func json(_ r: DiscoveryResult) -> String {
-        var w = JSONWriter()
+    func json(_ r: DiscoveryResult, _ w: inout JSONWriter) {
         let g = r.graph
         func seconds(_ micros: Double?) {
             if let micros { w.numberLiteral(DecimalFormat.seconds(micros: micros)) } else { w.null() }
@@ -158,6 +157,5 @@ extension DiscoveryRenderer {
             w.endObject()
         }
         w.endObject()
-        return w.output
     }
 }

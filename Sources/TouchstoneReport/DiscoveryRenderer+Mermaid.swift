@@ -29,7 +29,11 @@ extension DiscoveryRenderer {
 
     func mermaid(_ r: DiscoveryResult) -> String {
         let g = r.graph
-        var out = "flowchart LR\n  start((\"start\"))\n  end_((\"end\"))\n"
+        var out = ""
+        // The filters and pruning as comments (escaped, so each stays one line).
+        let title = ["Journey at \(r.level.rawValue) level: \(r.customers) of \(r.inputCustomers) customers"] + DiscoveryRenderer.statedFilters(r)
+        for line in title { out += "%% " + DiscoveryRenderer.mermaidEscape(line) + "\n" }
+        out += "flowchart LR\n  start((\"start\"))\n  end_((\"end\"))\n"
         for (i, n) in g.nodes.enumerated() where r.view.nodes[i] {
             out += "  n\(i)[\"\(DiscoveryRenderer.mermaidEscape(TraceMarker.escaped(n.name, markers: TraceMarker.displayMarkers)))<br/>\(n.events) event\(n.events == 1 ? "" : "s")\"]\n"
         }

@@ -9,10 +9,7 @@ extension DiscoveryRenderer {
         func header(_ s: String) { lines.append(truncate(singleLine(s), width)) }
         header("Journey discovery at \(r.level.rawValue) level")
         header("Customers: \(r.customers) of \(r.inputCustomers)   Events: \(r.events) of \(r.inputEvents)   Transitions: \(g.transitions)")
-        header("Filters: " + (r.filters.isEmpty ? "none" : r.filters.joined(separator: "; ")))
-        var pruning = "Pruning: " + (r.pruning.isEmpty ? "none" : r.pruning.joined(separator: "; "))
-        if !r.pruning.isEmpty { pruning += " (hidden: \(r.view.hiddenEdges) edges, \(r.view.hiddenNodes) nodes)" }
-        header(pruning)
+        for line in DiscoveryRenderer.statedFilters(r) { header(line) }
         func name(_ s: String) -> String { singleLine(s) }
 
         lines.append("")
@@ -24,7 +21,8 @@ extension DiscoveryRenderer {
             .init(title: "Median", alignment: .right, flexible: false), .init(title: "P90", alignment: .right, flexible: false),
             .init(title: "Max", alignment: .right, flexible: false),
         ])
-        for i in r.view.edges {
+        let shownEdges = transitionRows.map { Array(r.view.edges.prefix($0)) } ?? r.view.edges
+        for i in shownEdges {
             let e = g.edges[i]
             edges.add([name(g.nodes[e.from].name), name(g.nodes[e.to].name), String(e.frequency), String(e.customers),
                        DecimalFormat.percent(e.share), HumanDuration.format(micros: e.duration.mean),
@@ -32,20 +30,34 @@ extension DiscoveryRenderer {
                        HumanDuration.format(micros: Double(e.duration.max))])
         }
         lines += edges.render(width: width)
+        if shownEdges.count < r.view.edges.count {
+            lines.append("  … \(r.view.edges.count - shownEdges.count) more transitions, less frequent (shown by --table-rows all, --top-edges N, --format csv)")
+        }
 
         lines.append("")
-        lines.append("Nodes (\(r.view.nodes.filter { $0 }.count) shown of \(g.nodes.count))")
+        let visibleNodes = g.nodes.indices.filter { r.view.nodes[$0] }
+        var listedNodes = visibleNodes
+        if let tableRows, visibleNodes.count > tableRows {
+            // The `tableRows` nodes with the most events (ties: first appearance), in graph order.
+            let top = visibleNodes.sorted { g.nodes[$0].events != g.nodes[$1].events ? g.nodes[$0].events > g.nodes[$1].events : $0 < $1 }
+            listedNodes = top.prefix(tableRows).sorted()
+        }
+        lines.append("Nodes (\(visibleNodes.count) shown of \(g.nodes.count))")
         var nodes = TextTable([
             .init(title: "Name", alignment: .left, flexible: true), .init(title: "Events", alignment: .right, flexible: false),
             .init(title: "Visits", alignment: .right, flexible: false), .init(title: "Customers", alignment: .right, flexible: false),
             .init(title: "Starts", alignment: .right, flexible: false), .init(title: "Ends", alignment: .right, flexible: false),
             .init(title: "Median to next", alignment: .right, flexible: false),
         ])
-        for (i, n) in g.nodes.enumerated() where r.view.nodes[i] {
+        for i in listedNodes {
+            let n = g.nodes[i]
             nodes.add([name(n.name), String(n.events), String(n.visits), String(n.customers), String(n.starts), String(n.ends),
                        HumanDuration.format(micros: n.medianTimeToNext)])
         }
         lines += nodes.render(width: width)
+        if listedNodes.count < visibleNodes.count {
+            lines.append("  … \(visibleNodes.count - listedNodes.count) more nodes with fewer events (shown by --table-rows all, --format json)")
+        }
 
         let v = r.variants
         lines.append("")
@@ -62,6 +74,9 @@ extension DiscoveryRenderer {
                           v.names(variant).map(name).joined(separator: " → ")])
         }
         lines += variants.render(width: width)
+        if v.variants.count < v.variantCount {
+            lines.append("  … \(v.variantCount - v.variants.count) more variants, less frequent (shown by --variants N or --variants all)")
+        }
 
         if let s = r.stages {
             let m = s.matrix
@@ -88,16 +103,34 @@ extension DiscoveryRenderer {
                     .init(title: "From", alignment: .left, flexible: true), .init(title: "To", alignment: .left, flexible: true),
                     .init(title: "Count", alignment: .right, flexible: false), .init(title: "Row share", alignment: .right, flexible: false),
                 ])
+                // Every non-zero cell in row order; when cut, the largest counts (ties: row order).
+                var cells: [(row: Int, column: Int)] = []
                 for row in m.counts.indices {
-                    for column in m.counts[row].indices where m.counts[row][column] > 0 {
-                        list.add([row == 0 ? "start" : stageName(m.stages[row - 1]), column == m.stages.count ? "end" : stageName(m.stages[column]),
-                                  String(m.counts[row][column]), DecimalFormat.percent(m.rowShare(row, column))])
+                    for column in m.counts[row].indices where m.counts[row][column] > 0 { cells.append((row, column)) }
+                }
+                var listed = cells.indices.map { $0 }
+                if let tableRows, cells.count > tableRows {
+                    let top = listed.sorted { a, b in
+                        let x = m.counts[cells[a].row][cells[a].column], y = m.counts[cells[b].row][cells[b].column]
+                        return x != y ? x > y : a < b
                     }
+                    listed = top.prefix(tableRows).sorted()
+                }
+                for k in listed {
+                    let (row, column) = cells[k]
+                    list.add([row == 0 ? "start" : stageName(m.stages[row - 1]), column == m.stages.count ? "end" : stageName(m.stages[column]),
+                              String(m.counts[row][column]), DecimalFormat.percent(m.rowShare(row, column))])
                 }
                 lines += list.render(width: width)
+                if listed.count < cells.count {
+                    lines.append("  … \(cells.count - listed.count) more stage transitions with smaller counts (shown by --table-rows all, --format json)")
+                }
             }
+            lines.append("  Row share: of all visits of the row's stage, journey ends included (the Share of a")
+            lines.append("  transitions table leaves ends out: of the transitions leaving its source).")
             lines.append("")
-            lines.append("Stage funnel (" + (s.funnel.explicitOrder ? "given order" : "order of first appearance") + ")")
+            lines.append("Stage funnel (" + (s.funnel.explicitOrder ? "given order" : "order of first appearance")
+                         + "; each step counts after all earlier ones, in time)")
             var funnel = TextTable([
                 .init(title: "Stage", alignment: .left, flexible: true), .init(title: "Customers", alignment: .right, flexible: false),
                 .init(title: "Share", alignment: .right, flexible: false), .init(title: "Of previous", alignment: .right, flexible: false),

@@ -131,6 +131,20 @@ extension StatsRenderer {
     /// JSON with the keys documented in docs/stats-json.md, in a fixed order.
     public static func json(_ stats: LogStatistics, _ report: IngestReport, sources: [String]) -> String {
         var w = JSONWriter()
+        json(stats, report, sources: sources, &w)
+        return w.output + "\n"
+    }
+
+    /// The same JSON streamed to `sink` in pieces of about `JSONWriter.chunkSize` bytes.
+    public static func writeJSON(_ stats: LogStatistics, _ report: IngestReport, sources: [String], to sink: @escaping JSONWriter.Sink) {
+        var w = JSONWriter(sink: sink)
+        json(stats, report, sources: sources, &w)
+        w.flush()
+        var newline: UInt8 = 0x0A
+        withUnsafeBytes(of: &newline) { sink($0) }
+    }
+
+    private static func json(_ stats: LogStatistics, _ report: IngestReport, sources: [String], _ w: inout JSONWriter) {
         w.beginObject()
         w.field("sources", sources)
         w.field("rows_read", report.rowsRead)
@@ -210,7 +224,6 @@ extension StatsRenderer {
         }
         w.endArray()
         w.endObject()
-        return w.output + "\n"
     }
 
     /// Names as keys, made unique with `JSONWriter.uniqueKeys` (docs/stats-json.md).

@@ -2,10 +2,12 @@
 # Re-records the golden outputs of the CLI tests from the current build, on purpose only:
 # review `git diff Tests/TouchstoneCLITests/Golden` before committing what it writes.
 # Usage (from the repository root): Tests/TouchstoneCLITests/record-golden.sh
+# (SCRATCH_PATH=DIR builds with `--scratch-path DIR` instead of `.build`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-swift build >&2
-B=.build/debug/touchstone
+SCRATCH="${SCRATCH_PATH:-.build}"
+swift build --scratch-path "$SCRATCH" >&2
+B="$SCRATCH/debug/touchstone"
 G=Tests/TouchstoneCLITests/Golden
 mkdir -p "$G"
 for name in b2b-software-purchase retail-bank-onboarding support-eu; do

@@ -192,17 +192,39 @@ func seconds(_ s: Double) -> Double { s * 1_000_000 }
         #expect(s.matrix.rowTotal(1) == 3)
         #expect(abs(s.matrix.rowShare(1, 2) - 2.0 / 3) < 1e-12)
         #expect(s.funnel.steps.map(\.stage) == ["S1", "S2", "S3"])
-        #expect(s.funnel.steps.map(\.customers) == [2, 1, 2])
-        #expect(s.funnel.steps.map(\.share) == [1, 0.5, 1])
-        #expect(s.funnel.steps.map(\.fromPrevious) == [1, 0.5, 2])
+        // Sequential: c1 goes S1 → S2 → S3; c2 reaches S3 without S2, so it stops after S1.
+        #expect(s.funnel.steps.map(\.customers) == [2, 1, 1])
+        #expect(s.funnel.steps.map(\.share) == [1, 0.5, 0.5])
+        #expect(s.funnel.steps.map(\.fromPrevious) == [1, 0.5, 1])
         #expect(!s.funnel.explicitOrder)
+    }
+
+    /// docs/discover.md: traces A B C, A C B, B A C with order A, B, C give 3, 2, 1; a tie in
+    /// time keeps input order (c4 writes B before A at the same instant: B first, so only A).
+    @Test func funnelCountsStepsInOrder() throws {
+        var t = EventTable(stages: true, channels: false)
+        let rows: [(String, String, Int64)] = [
+            ("c1", "A", 0), ("c1", "B", 1), ("c1", "C", 2), ("c2", "A", 0), ("c2", "C", 1), ("c2", "B", 2),
+            ("c3", "B", 0), ("c3", "A", 1), ("c3", "C", 2), ("c4", "B", 5), ("c4", "A", 5),
+        ]
+        for r in rows { t.append(case: r.0, activity: "x", timestamp: r.2 * second, stage: r.1) }
+        let log = EventLog(t)
+        let funnel = try StageAnalysis(log, order: ["A", "B", "C"]).funnel
+        #expect(funnel.steps.map(\.customers) == [4, 2, 1])
+        #expect(funnel.steps.map(\.share) == [1, 0.5, 0.25])
+        #expect(funnel.steps.map(\.fromPrevious) == [1, 0.5, 0.5])
+        // The stage-level nodes still count every customer with an event in the stage.
+        let g = try DirectlyFollowsGraph(log, level: .stage)
+        #expect(["A", "B", "C"].map { name in g.nodes.first { $0.name == name }?.customers } == [4, 4, 3])
     }
 
     @Test func stageOrder() throws {
         let s = try StageAnalysis(stagedLog(), order: ["S3", "S1"])
         #expect(s.matrix.stages == ["S3", "S1", "S2"])
         #expect(s.matrix.counts == [[0, 2, 0, 0], [0, 0, 0, 2], [2, 0, 1, 0], [0, 1, 0, 0]])
-        #expect(s.funnel.steps.map(\.customers) == [2, 2, 1])
+        // Both reach S3 only at their end, so no one reaches S1 after S3.
+        #expect(s.funnel.steps.map(\.customers) == [2, 0, 0])
+        #expect(s.funnel.steps.map(\.fromPrevious) == [1, 0, 0])
         #expect(throws: DiscoveryError.unknownStages(["X"], known: ["S1", "S2", "S3"])) {
             try StageAnalysis(stagedLog(), order: ["S1", "X"])
         }
@@ -277,16 +299,36 @@ func seconds(_ s: Double) -> Double { s * 1_000_000 }
         #expect(view.nodes == [true, true, true])
     }
 
-    @Test func topEdgesHidesOrphanNodes() throws {
+    @Test func topEdgesKeepsJourneyStartsAndEnds() throws {
         let g = try DirectlyFollowsGraph(sampleLog())
         let view = DisplayPruning(topEdges: 1).apply(to: g)
-        #expect(view.edges.count == 1)
+        #expect(view.edges.count == 1 && view.hiddenEdges == 3)
         let kept = g.edges[view.edges[0]]
         #expect(g.nodes[kept.from].name == "A" && g.nodes[kept.to].name == "B")  // tie 3–3 broken by source name
         #expect(kept.frequency == 3 && kept.duration.median == seconds(10))  // numbers unchanged
-        #expect(view.hiddenNodes == 1)
-        #expect(view.nodes[g.nodeIndex(named: "C") ?? -1] == false)
-        #expect(!view.rows.contains(.end(g.nodeIndex(named: "C") ?? -1)))
+        // C loses every edge but four journeys end there: it stays, with its end row; start and
+        // end rows do not count against the one edge kept.
+        let a = g.nodeIndex(named: "A") ?? -1, b = g.nodeIndex(named: "B") ?? -1, c = g.nodeIndex(named: "C") ?? -1
+        #expect(view.hiddenNodes == 0 && view.shownNodes == 3)
+        #expect(view.rows == [.start(a), .end(c), .edge(view.edges[0]), .start(b), .end(b)])
+        let strict = DisplayPruning(minFrequency: 5).apply(to: g)
+        #expect(strict.edges.isEmpty && strict.hiddenEdges == 4 && strict.hiddenNodes == 0)
+        #expect(strict.rows == [.start(a), .end(c), .start(b), .end(b)])
+    }
+
+    @Test func topEdgesHidesOrphanNodes() throws {
+        // c1: A X B, c2 and c3: A B. X neither starts nor ends a journey.
+        var t = EventTable(stages: false, channels: false)
+        for (c, a, s) in [("c1", "A", 0), ("c1", "X", 1), ("c1", "B", 2), ("c2", "A", 0), ("c2", "B", 1), ("c3", "A", 0), ("c3", "B", 1)] {
+            t.append(case: c, activity: a, timestamp: Int64(s) * second)
+        }
+        let g = try DirectlyFollowsGraph(EventLog(t))
+        let view = DisplayPruning(topEdges: 1).apply(to: g)
+        let x = g.nodeIndex(named: "X") ?? -1
+        #expect(view.edges.map { g.edges[$0].frequency } == [2])
+        #expect(view.hiddenEdges == 2 && view.hiddenNodes == 1 && view.shownNodes == 2)
+        #expect(view.nodes[x] == false)
+        #expect(view.rows.count == 3)  // A → B, <start> → A (3), B → <end> (3)
     }
 
     @Test func noPruningShowsEverything() throws {

@@ -189,6 +189,41 @@ func compareWithReference(_ rows: [RandomRow], level: DiscoveryLevel, filter: Lo
         try compareWithReference(rows, level: level, filter: filter, filteredRows: expected)
     }
 
+    /// The sequential funnel against a naive check: per step and customer, is the prefix of the
+    /// order a subsequence of the customer's stages in time order (ties in input order)?
+    @Test(arguments: [UInt64(11), 12, 13])
+    func funnelIsSequential(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        var rows: [RandomRow] = []
+        for c in 0..<300 {
+            for _ in 0..<Int.random(in: 1...8, using: &rng) {
+                rows.append(RandomRow(customer: "c\(c)", activity: "a", timestamp: Int64.random(in: 0..<10, using: &rng),
+                                      stage: "S\(Int.random(in: 0..<4, using: &rng))", channel: "web"))
+            }
+        }
+        rows.shuffle(using: &rng)
+        var byCustomer: [String: [(Int64, Int, String)]] = [:]
+        for (i, r) in rows.enumerated() { byCustomer[r.customer, default: []].append((r.timestamp, i, r.stage)) }
+        let sequences = byCustomer.values.map { $0.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2) }
+        func isSubsequence(_ wanted: ArraySlice<String>, of sequence: [String]) -> Bool {
+            var rest = wanted[...]
+            for stage in sequence where stage == rest.first { rest = rest.dropFirst() }
+            return rest.isEmpty
+        }
+        for order in [["S0", "S1", "S2", "S3"], ["S3", "S1"], ["S2"]] {
+            let funnel = try StageAnalysis(makeLog(rows), order: order).funnel
+            let expected = funnel.steps.indices.map { k in
+                sequences.filter { isSubsequence(funnel.steps[...k].map(\.stage)[...], of: $0) }.count
+            }
+            #expect(funnel.steps.map(\.customers) == expected)
+            for k in funnel.steps.indices.dropFirst() {
+                #expect(funnel.steps[k].customers <= funnel.steps[k - 1].customers)
+                #expect(funnel.steps[k].fromPrevious <= 1)
+            }
+            #expect(funnel.steps[0].customers == sequences.filter { $0.contains(order[0]) }.count)
+        }
+    }
+
     @Test func edgeIndexTableBothPaths() {
         for nodes in [5, 5000] {
             var table = EdgeIndexTable(nodeCount: nodes)

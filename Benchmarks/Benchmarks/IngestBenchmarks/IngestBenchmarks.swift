@@ -24,6 +24,12 @@ var configuration: Benchmark.Configuration {
 }
 
 let benchmarks: @Sendable () -> Void = {
+    Benchmark("JSON writer: 100 MB document into a sink", configuration: configuration) { benchmark in
+        let written = writeJSONDocument()
+        precondition(written == 101_211_614, "JSON writer wrote \(written) bytes, expected 101,211,614")
+        blackHole(written)
+    }
+
     Benchmark("libcsv baseline: parse and count fields", configuration: configuration) { benchmark in
         let (records, fields) = countFieldsWithLibCSV(logPath)
         precondition(records == expectedRows + 1, "baseline read \(records) records, expected \(expectedRows + 1)")

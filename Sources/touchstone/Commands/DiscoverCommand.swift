@@ -36,17 +36,20 @@ struct DiscoverCommand: ParsableCommand, CommonOptionsCommand {
     @Option(name: .customLong("min-frequency"), help: ArgumentHelp("Hide edges seen fewer than N times.", valueName: "n"))
     var minFrequency: Int?
 
-    @Option(name: .customLong("top-edges"), help: ArgumentHelp("Show only the K most frequent edges.", valueName: "k"))
+    @Option(name: .customLong("top-edges"),
+            help: ArgumentHelp("Show only the K most frequent edges (journey starts and ends are always shown, not counted).", valueName: "k"))
     var topEdges: Int?
 
-    @Option(name: .customLong("variants"), help: ArgumentHelp("Show the N most frequent variants.", valueName: "n"))
-    var variantLimit: Int?
+    @Option(name: .customLong("variants"),
+            help: ArgumentHelp("Show the N most frequent variants, or all (default: 10, unless --variant-coverage is given).", valueName: "n|all"))
+    var variantLimit: RowCount?
 
     @Option(name: .customLong("variant-coverage"),
             help: ArgumentHelp("Show the most frequent variants until they cover this share of customers (0…1).", valueName: "share"))
     var variantCoverage: Double?
 
-    @Option(name: .customLong("stage-order"), parsing: .unconditional, help: ArgumentHelp("Stage order for the funnel, comma-separated.", valueName: "a,b,c"))
+    @Option(name: .customLong("stage-order"), parsing: .unconditional,
+            help: ArgumentHelp("Stage order for the funnel, comma-separated (sequential: a customer counts for a stage once it reached every earlier one).", valueName: "a,b,c"))
     var stageOrder: String?
 
     @Option(name: .customLong("by"), parsing: .unconditional,
@@ -55,6 +58,10 @@ struct DiscoverCommand: ParsableCommand, CommonOptionsCommand {
 
     @Option(name: .customLong("segments"), help: ArgumentHelp("With --by: show the N values with the most customers (default 10).", valueName: "n"))
     var segmentLimit: Int?
+
+    @Option(name: .customLong("table-rows"),
+            help: ArgumentHelp("Text format: most rows of the transitions, nodes and stage tables, or all (default: 15; transitions: all kept by --top-edges when given). Every cut table says what it cut.", valueName: "n|all"))
+    var tableRows: RowCount?
 
     @Option(help: "Output format: text, json, csv, dot or mermaid.")
     var format: DiscoveryFormat = .text
@@ -65,7 +72,8 @@ struct DiscoverCommand: ParsableCommand, CommonOptionsCommand {
     mutating func validate() throws {
         if let n = minFrequency, n < 1 { throw ValidationError("--min-frequency must be at least 1") }
         if let k = topEdges, k < 1 { throw ValidationError("--top-edges must be at least 1") }
-        if let n = variantLimit, n < 1 { throw ValidationError("--variants must be at least 1") }
+        if case .count(let n)? = variantLimit, n < 1 { throw ValidationError("--variants must be at least 1 or all") }
+        if case .count(let n)? = tableRows, n < 1 { throw ValidationError("--table-rows must be at least 1 or all") }
         if let n = segmentLimit, n < 1 { throw ValidationError("--segments must be at least 1") }
         if segmentLimit != nil && groupBy == nil { throw ValidationError("--segments needs --by NAME") }
         if groupBy != nil && (format == .dot || format == .mermaid) {
@@ -84,7 +92,8 @@ struct DiscoverCommand: ParsableCommand, CommonOptionsCommand {
         }
         let options = DiscoveryOptions(
             level: level, filter: filter, pruning: DisplayPruning(minFrequency: minFrequency, topEdges: topEdges),
-            variantLimit: variantLimit, variantCoverage: variantCoverage,
+            variantLimit: variantLimit.map(\.limit) ?? (variantCoverage == nil ? DiscoveryOptions.defaultVariantLimit : nil),
+            variantCoverage: variantCoverage,
             stageOrder: stageOrder.map { $0.split(separator: ",").map { String(String($0).trimmingSpaces) } },
             segmentBy: groupBy, segmentLimit: segmentLimit)
         // Columns named by --where (and --by) are mapped as attributes without an --attribute flag.
@@ -102,8 +111,33 @@ struct DiscoverCommand: ParsableCommand, CommonOptionsCommand {
                 + "(\(s.hiddenCustomers) customers, \(s.hiddenEvents) events); --segments N shows more")
         }
         let out = try OutputFile(path: output)
-        try out.write(DiscoveryRenderer(format: format).render(result))
+        let rows = tableRows.map(\.limit) ?? DiscoveryRenderer.defaultTableRows
+        let renderer = DiscoveryRenderer(format: format, transitionRows: tableRows == nil && topEdges != nil ? nil : rows, tableRows: rows)
+        try out.stream { renderer.write(result, to: $0) }
         try out.close()
+        if format == .dot || format == .mermaid, result.view.shownNodes > DiscoveryRenderer.largeGraphNodes {
+            Diagnostics.warning("""
+                the graph has \(result.view.shownNodes) nodes, more than \(DiscoveryRenderer.largeGraphNodes), and may be hard to read; \
+                it was written all the same. Try --top-edges 30 or --min-frequency N (fewer edges; nodes where journeys \
+                start or end stay), --level stage or --level channel, or --where NAME=VALUE (fewer customers)
+                """)
+        }
+    }
+}
+
+/// A number of rows or variants to show, or `all`.
+enum RowCount: ExpressibleByArgument, Equatable {
+    case count(Int)
+    case all
+
+    init?(argument: String) {
+        if argument == "all" { self = .all } else if let n = Int(argument) { self = .count(n) } else { return nil }
+    }
+
+    /// The limit, `nil` for all.
+    var limit: Int? {
+        if case .count(let n) = self { return n }
+        return nil
     }
 }
 

@@ -24,13 +24,11 @@ struct StatsCommand: ParsableCommand, CommonOptionsCommand {
         try OutputPlan.verify(inputs: ingest.inputs, outputs: [("--output", output), ("--rejects", ingest.rejects)])
         let loaded = try LogLoader.load(ingest)
         let stats = LogStatistics(loaded.log)
-        let text: String
-        switch format {
-        case .text: text = StatsRenderer.text(stats, loaded.report, sources: loaded.log.events.sources)
-        case .json: text = StatsRenderer.json(stats, loaded.report, sources: loaded.log.events.sources)
-        }
         let out = try OutputFile(path: output)
-        try out.write(text)
+        switch format {
+        case .text: try out.write(StatsRenderer.text(stats, loaded.report, sources: loaded.log.events.sources))
+        case .json: try out.stream { StatsRenderer.writeJSON(stats, loaded.report, sources: loaded.log.events.sources, to: $0) }
+        }
         try out.close()
     }
 }

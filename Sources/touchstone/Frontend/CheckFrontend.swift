@@ -43,10 +43,10 @@ enum CheckFrontend {
         let figures = summary.figures
         let thresholds = request.thresholds.map { ($0, $0.value(in: figures), $0.fails(figures)) }
         let comparison = previous.map { BaselineComparison(current: summary, previous: $0) }
-        let text = CheckRenderer(format: request.format).render(report, groupBy: request.options.groupBy,
-                                                               verdicts: CheckVerdicts(thresholds: thresholds, baseline: comparison))
+        let renderer = CheckRenderer(format: request.format)
+        let verdicts = CheckVerdicts(thresholds: thresholds, baseline: comparison)
         let out = try OutputFile(path: request.output)
-        try out.write(text)
+        try out.stream { renderer.write(report, groupBy: request.options.groupBy, verdicts: verdicts, to: $0) }
         try out.close()
         if let path = request.perCustomer {
             rows.sort { bytewiseLess($0.key, $1.key) }

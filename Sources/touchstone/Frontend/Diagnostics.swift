@@ -67,6 +67,8 @@ enum Diagnostics {
         if !quiet { write("note: " + message + "\n") }
     }
 
+    static func warning(_ message: String) { write("warning: " + message + "\n") }
+
     /// Writes `text` with every line made terminal-safe and bounded (`TerminalText.diagnostic`):
     /// log text in a message can neither drive the terminal nor print megabytes.
     static func write(_ text: String) {

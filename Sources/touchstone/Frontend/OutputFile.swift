@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TouchstoneReport
 
 /// Writes results to standard output or to `--output FILE`; a closed pipe ends quietly.
 ///
@@ -51,6 +52,20 @@ struct OutputFile {
     func write(bytes: [UInt8]) throws(FrontendError) {
         let ok = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, stream) == $0.count }
         if !ok { try failed() }
+    }
+
+    /// Writes every piece `produce` hands to the sink straight into the file's buffered
+    /// stream, in order; the first failed write is thrown once `produce` returns (later
+    /// pieces are dropped).
+    func stream(_ produce: (@escaping JSONWriter.Sink) -> Void) throws(FrontendError) {
+        var failure: FrontendError?
+        produce { bytes in
+            guard failure == nil, bytes.count > 0 else { return }
+            if fwrite(bytes.baseAddress, 1, bytes.count, stream) != bytes.count {
+                do throws(FrontendError) { try failed() } catch { failure = error }
+            }
+        }
+        if let failure { throw failure }
     }
 
     func close() throws(FrontendError) {
