@@ -25,10 +25,19 @@ public struct CheckOptions: Sendable, Equatable {
     /// Attribute (name in `EventTable.attributeNames`) whose value on each customer's first
     /// event groups the key figures; nil: no groups.
     public var groupBy: String?
-    public init(inProgressWindow: Int64 = 30 * 86_400_000_000, asOf: Int64? = nil, groupBy: String? = nil) {
+    /// Attribute whose numeric values (CSAT, NPS, rating) are averaged per step
+    /// (`ConformanceSummary.stepScores`); values that are not numbers are skipped. nil: none.
+    public var score: String?
+    /// Count customers per touchpoint variant (`ConformanceSummary.variants`): O(variant
+    /// events) memory, so only when asked (the HTML report).
+    public var collectVariants = false
+    public init(inProgressWindow: Int64 = 30 * 86_400_000_000, asOf: Int64? = nil, groupBy: String? = nil,
+                score: String? = nil, collectVariants: Bool = false) {
         self.inProgressWindow = inProgressWindow
         self.asOf = asOf
         self.groupBy = groupBy
+        self.score = score
+        self.collectVariants = collectVariants
     }
 }
 
@@ -130,6 +139,13 @@ public struct ConformanceChecker: Sendable {
             guard let column = table.attributeNames.firstIndex(of: g) else { throw .attributeMissing(g, available: table.attributeNames) }
             groupColumn = column
         }
+        var scoreValues: [Double]?
+        var scoreColumn = 0
+        if let name = options.score {
+            guard let column = table.attributeNames.firstIndex(of: name) else { throw .attributeMissing(name, available: table.attributeNames) }
+            scoreColumn = column
+            scoreValues = table.attributeValueNames[column].names.map { ScoreValue.parse($0) ?? .nan }
+        }
         let grouping = TraceVariants(touchpointsOf: log)
         // Which customers are checked, and so which variants are needed.
         var included = [Bool](repeating: conditions.isEmpty, count: log.traceCount)
@@ -144,6 +160,13 @@ public struct ConformanceChecker: Sendable {
         var groups: [KeyFigures] = []
         var own: [(key: DeviationKey, events: Int)] = []
         var names = DeviationNames()
+        var cells = CellCounter(touchpoints: table.activityNames.count, channels: table.hasChannels ? table.channelNames.count : 1)
+        var scoreSums = [Double](repeating: 0, count: scoreValues == nil ? 0 : map.steps.count)
+        var scoreCounts = [Int](repeating: 0, count: scoreSums.count)
+        let noChannels = [ChannelID](), noScores = [AttributeValueID]()
+        let channelColumn = table.hasChannels ? table.channels : noChannels
+        let scoreColumnValues = scoreValues == nil ? noScores : table.attributes[scoreColumn]
+        func caseBytes(_ t: Int32) -> ArraySlice<UInt8> { table.caseNames.bytes(log.traceCases[Int(t)].rawValue) }
         table.timestamps.withUnsafeBufferPointer { ts in
             table.activities.withUnsafeBufferPointer { acts in
                 for t in 0..<log.traceCount where included[t] {
@@ -157,6 +180,19 @@ public struct ConformanceChecker: Sendable {
                     let conformant = variants.cost[v] == 0 && mask == 0
                     let fitness = variants.fitness[v]
                     accumulator.addCustomer(variant: v, outcome: outcome, mask: mask, own: own, conformant: conformant, fitness: fitness)
+                    if mask != 0 { accumulator.addExample(trace: Int32(truncatingIfNeeded: t), variant: v, own: own, caseBytes) }
+                    // Matrix cards and scores: one more walk over the rows, now that conformance is known.
+                    let trace = Int32(truncatingIfNeeded: t)
+                    for r in rows {
+                        let a = acts[r].index
+                        let s = stepOfTouchpoint[a]
+                        if s == ignoredTouchpoint { continue }
+                        cells.add(a, table.hasChannels ? channelColumn[r].index : 0, trace: trace, conformant: conformant)
+                        if s >= 0, let scoreValues {
+                            let value = scoreValues[scoreColumnValues[r].index]
+                            if !value.isNaN { scoreSums[Int(s)] += value; scoreCounts[Int(s)] += 1 }
+                        }
+                    }
                     if let groupColumn {
                         let value = table.attributes[groupColumn][rows.lowerBound].rawValue
                         let g: Int
@@ -185,7 +221,20 @@ public struct ConformanceChecker: Sendable {
                 }
             }
         }
-        accumulator.finish(into: &summary, variants: variants, table: table)
+        accumulator.finish(into: &summary, variants: variants, table: table, log: log)
+        cells.finish(into: &summary, table: table, stepOfTouchpoint: stepOfTouchpoint, map: map)
+        for s in scoreCounts.indices where scoreCounts[s] > 0 {
+            summary.stepScores[map.steps[s].id] = ScoreTally(sum: scoreSums[s], events: scoreCounts[s])
+        }
+        if options.collectVariants {
+            let touchpointNames = table.activityNames.names
+            for v in 0..<grouping.count where accumulator.variantCustomers[v] > 0 {
+                let rows = log.trace(grouping.representative[v].index)
+                let key = TouchpointVariant(rows.map { touchpointNames[table.activities[$0].index] })
+                summary.variants[key] = VariantTally(customers: accumulator.variantCustomers[v], conformant: accumulator.variantConformant[v],
+                                                     fitness: variants.fitness[v])
+            }
+        }
         if let groupColumn {
             for (value, g) in groupIndex {
                 summary.groups[table.attributeValueNames[groupColumn].name(value), default: KeyFigures()].merge(groups[g])
@@ -536,6 +585,13 @@ struct Accumulator {
     var transitionPairs: [Int] = []
     var transitionLastTrace: [Int32] = []
     var stageDropped: [Int]
+    /// Conformant customers of each variant.
+    var variantConformant: [Int]
+    /// Per variant, `exampleLimit` slots of trace indices (-1 empty), bytewise smallest
+    /// customer id first; filled for variants with deviations only.
+    var variantExamples: [Int32]
+    /// The same for per-customer deviations.
+    var ownExamples: [DeviationKey: [Int32]] = [:]
 
     init(_ checker: ConformanceChecker, variantCount: Int) {
         map = checker.map
@@ -543,6 +599,22 @@ struct Accumulator {
         variantCustomers = [Int](repeating: 0, count: variantCount)
         transitionSlot = [Int32](repeating: -1, count: stepCount * stepCount)
         stageDropped = [Int](repeating: 0, count: map.stages.count)
+        variantConformant = [Int](repeating: 0, count: variantCount)
+        variantExamples = [Int32](repeating: -1, count: variantCount * ConformanceSummary.exampleLimit)
+    }
+
+    /// Keeps `trace` among the examples of its variant's and its own deviations when its
+    /// customer id sorts before theirs.
+    mutating func addExample(trace: Int32, variant v: Int, own: [(key: DeviationKey, events: Int)],
+                             _ caseBytes: (Int32) -> ArraySlice<UInt8>) {
+        let limit = ConformanceSummary.exampleLimit
+        func insert(_ list: inout [Int32], _ base: Int) { Accumulator.insertSmallest(&list, base: base, trace, caseBytes) }
+        insert(&variantExamples, v * limit)
+        for o in own {
+            var list = ownExamples[o.key] ?? [Int32](repeating: -1, count: limit)
+            insert(&list, 0)
+            ownExamples[o.key] = list
+        }
     }
 
     mutating func transition(from: Int, to: Int, duration: Int64, trace: Int32) {
@@ -564,6 +636,7 @@ struct Accumulator {
                               conformant: Bool, fitness: Double) {
         figures.add(fitness: fitness, conformant: conformant, outcome: outcome, mask: mask)
         variantCustomers[v] += 1
+        if conformant { variantConformant[v] += 1 }
         for o in own {
             var tally = ownTallies[o.key] ?? DeviationTally()
             tally.events += o.events
@@ -573,8 +646,25 @@ struct Accumulator {
         }
     }
 
+    /// Puts `trace` into the `exampleLimit` slots of `list` at `base` (-1 empty, bytewise smallest
+    /// customer id first) when its customer id sorts before one there.
+    static func insertSmallest(_ list: inout [Int32], base: Int, _ trace: Int32, _ caseBytes: (Int32) -> ArraySlice<UInt8>) {
+        let limit = ConformanceSummary.exampleLimit
+        let id = caseBytes(trace)
+        var i = base + limit
+        while i > base && (list[i - 1] < 0 || id.lexicographicallyPrecedes(caseBytes(list[i - 1]))) {
+            if list[i - 1] == trace { return }
+            i -= 1
+        }
+        guard i < base + limit, i == base || list[i - 1] != trace else { return }
+        var j = base + limit - 1
+        while j > i { list[j] = list[j - 1]; j -= 1 }
+        list[i] = trace
+    }
+
     /// Adds the variant-level figures, weighted by customers, and converts ids to names.
-    func finish(into summary: inout ConformanceSummary, variants: VariantTable, table: EventTable) {
+    func finish(into summary: inout ConformanceSummary, variants: VariantTable, table: EventTable, log: EventLog) {
+        func caseBytes(_ t: Int32) -> ArraySlice<UInt8> { table.caseNames.bytes(log.traceCases[Int(t)].rawValue) }
         let checkerNames: (DeviationKey) -> Deviation = { key in
             let detail: String
             switch key.subject {
@@ -594,8 +684,17 @@ struct Accumulator {
         let momentSteps = map.steps.indices.filter { map.steps[$0].isMomentOfTruth }
         var moments = [MomentTally](repeating: MomentTally(), count: momentSteps.count)
         var stageSeen = [Int](repeating: -1, count: map.stages.count)
+        var stepConformant = [Int](repeating: 0, count: stepCount)
+        var examples: [DeviationKey: [Int32]] = ownExamples
+        let limit = ConformanceSummary.exampleLimit
         for v in 0..<variantCustomers.count where variantCustomers[v] > 0 {
             let c = variantCustomers[v]
+            for k in variants.keys(v) {
+                var list = examples[k.key] ?? [Int32](repeating: -1, count: limit)
+                for e in variantExamples[(v * limit)..<((v + 1) * limit)] where e >= 0 { Accumulator.insertSmallest(&list, base: 0, e, caseBytes) }
+                examples[k.key] = list
+            }
+            for s in variants.steps(v) { stepConformant[Int(s.step)] += variantConformant[v] }
             summary.fitnessCounts[variants.fitness[v], default: 0] += c
             for k in variants.keys(v) {
                 var tally = byKey[k.key] ?? DeviationTally()
@@ -622,12 +721,18 @@ struct Accumulator {
             }
         }
         for (k, tally) in byKey { summary.deviationsByStep[checkerNames(k)] = tally }
+        for (k, traces) in examples {
+            let ids = traces.filter { $0 >= 0 }.map { table.caseName(log.traceCases[Int($0)]) }
+            if !ids.isEmpty { summary.deviationExamples[checkerNames(k), default: []] += ids }
+        }
+        for (k, ids) in summary.deviationExamples { summary.deviationExamples[k] = ConformanceSummary.smallest(ids) }
         for (k, tally) in zip(transitionPairs, transitions) {
             summary.transitions[StepPair(map.steps[k / stepCount].id, map.steps[k % stepCount].id)] = tally
         }
         for (s, step) in map.steps.enumerated() {
             if stepCustomers[s] > 0 { summary.stepCustomers[step.id] = stepCustomers[s] }
             if stepEvents[s] > 0 { summary.stepEvents[step.id] = stepEvents[s] }
+            if stepConformant[s] > 0 { summary.stepConformant[step.id] = stepConformant[s] }
         }
         for (i, stage) in map.stages.enumerated() where stageReached[i] > 0 || stageDropped[i] > 0 {
             var t = StageTally()
@@ -638,5 +743,69 @@ struct Accumulator {
         for (i, s) in momentSteps.enumerated() where moments[i].reached + moments[i].notReached > 0 {
             summary.moments[map.steps[s].id] = moments[i]
         }
+    }
+}
+
+/// Events, customers and conformant customers per touchpoint × channel id, in a flat table
+/// (a dictionary of slots when the product is large).
+struct CellCounter {
+    let channels: Int
+    private var flat: [Int32]
+    private var sparse: [UInt64: Int32] = [:]
+    private let useFlat: Bool
+    var keys: [(touchpoint: Int, channel: Int)] = []
+    var tallies: [CellTally] = []
+    private var lastTrace: [Int32] = []
+
+    init(touchpoints: Int, channels: Int) {
+        self.channels = channels
+        useFlat = touchpoints * channels <= 1 << 20
+        flat = useFlat ? [Int32](repeating: -1, count: touchpoints * channels) : []
+    }
+
+    mutating func add(_ touchpoint: Int, _ channel: Int, trace: Int32, conformant: Bool) {
+        var slot: Int
+        if useFlat {
+            slot = Int(flat[touchpoint * channels + channel])
+            if slot < 0 { slot = newSlot(touchpoint, channel); flat[touchpoint * channels + channel] = Int32(slot) }
+        } else {
+            let key = UInt64(touchpoint) << 32 | UInt64(channel)
+            if let known = sparse[key] { slot = Int(known) } else { slot = newSlot(touchpoint, channel); sparse[key] = Int32(slot) }
+        }
+        tallies[slot].events += 1
+        if lastTrace[slot] != trace {
+            lastTrace[slot] = trace
+            tallies[slot].customers += 1
+            if conformant { tallies[slot].conformant += 1 }
+        }
+    }
+
+    private mutating func newSlot(_ touchpoint: Int, _ channel: Int) -> Int {
+        keys.append((touchpoint, channel))
+        tallies.append(CellTally())
+        lastTrace.append(-1)
+        return tallies.count - 1
+    }
+
+    func finish(into summary: inout ConformanceSummary, table: EventTable, stepOfTouchpoint: [Int32], map: JourneyMap) {
+        for (key, tally) in zip(keys, tallies) {
+            let s = Int(stepOfTouchpoint[key.touchpoint])
+            let cell = TouchpointCell(touchpoint: table.activityName(ActivityID(rawValue: UInt32(key.touchpoint))),
+                                      channel: table.hasChannels ? table.channelName(ChannelID(rawValue: UInt32(key.channel))) : "",
+                                      step: s >= 0 ? map.steps[s].id : nil)
+            summary.cells[cell] = tally
+        }
+    }
+}
+
+/// Numbers of a `--score` column.
+enum ScoreValue {
+    /// The value as a finite number (surrounding spaces allowed), or nil.
+    static func parse(_ text: String) -> Double? {
+        var t = Substring(text)
+        while t.first == " " { t = t.dropFirst() }
+        while t.last == " " { t = t.dropLast() }
+        guard let v = Double(t), v.isFinite else { return nil }
+        return v
     }
 }

@@ -1,0 +1,99 @@
+import TouchstoneTraces
+
+/// One touchpoint on one channel: a card of the journey matrix.
+public struct TouchpointCell: Sendable, Hashable, Comparable {
+    public var touchpoint: String
+    /// The event's channel; empty when the log has no channel column.
+    public var channel: String
+    /// The step the map maps the touchpoint to; nil when no step matches (undesigned).
+    public var step: String?
+    public init(touchpoint: String, channel: String, step: String?) {
+        self.touchpoint = touchpoint; self.channel = channel; self.step = step
+    }
+    /// Bytewise by touchpoint, then channel.
+    public static func < (a: Self, b: Self) -> Bool {
+        a.touchpoint != b.touchpoint ? bytewiseLess(a.touchpoint, b.touchpoint) : bytewiseLess(a.channel, b.channel)
+    }
+}
+
+/// Events, customers and conformant customers of one touchpoint on one channel.
+public struct CellTally: Sendable, Equatable {
+    public var events = 0
+    /// Customers with at least one such event.
+    public var customers = 0
+    /// Of `customers`, those whose whole journey conforms.
+    public var conformant = 0
+    public init(events: Int = 0, customers: Int = 0, conformant: Int = 0) {
+        self.events = events; self.customers = customers; self.conformant = conformant
+    }
+}
+
+/// The `--score` values on the events of one step: a sum and a count, so means merge exactly
+/// (up to summation order).
+public struct ScoreTally: Sendable, Equatable {
+    public var sum: Double = 0
+    /// Events of the step with a numeric score.
+    public var events = 0
+    public init(sum: Double = 0, events: Int = 0) { self.sum = sum; self.events = events }
+    public var mean: Double? { events == 0 ? nil : sum / Double(events) }
+}
+
+/// A touchpoint variant: the whole sequence of a customer's touchpoints (ignored ones included).
+public struct TouchpointVariant: Sendable, Hashable {
+    public var touchpoints: [String]
+    public init(_ touchpoints: [String]) { self.touchpoints = touchpoints }
+}
+
+/// Customers of one variant; the fitness is the variant's (it depends on the sequence only).
+public struct VariantTally: Sendable, Equatable {
+    public var customers = 0
+    public var conformant = 0
+    public var fitness: Double = 1
+    public init(customers: Int = 0, conformant: Int = 0, fitness: Double = 1) {
+        self.customers = customers; self.conformant = conformant; self.fitness = fitness
+    }
+}
+
+extension ConformanceSummary {
+    /// Example customers kept per deviation: the ones whose ids sort first bytewise, so the
+    /// examples of merged pieces are the examples of the whole.
+    public static let exampleLimit = 3
+
+    /// Merges the report aggregates of `other` (called by `merge`).
+    mutating func mergeReportAggregates(_ other: ConformanceSummary) {
+        for (k, v) in other.cells {
+            var c = cells[k, default: CellTally()]
+            c.events += v.events; c.customers += v.customers; c.conformant += v.conformant
+            cells[k] = c
+        }
+        stepConformant.merge(other.stepConformant, uniquingKeysWith: +)
+        for (k, v) in other.stepScores {
+            var s = stepScores[k, default: ScoreTally()]
+            s.sum += v.sum; s.events += v.events
+            stepScores[k] = s
+        }
+        for (k, v) in other.variants {
+            var t = variants[k, default: VariantTally(fitness: v.fitness)]
+            t.customers += v.customers; t.conformant += v.conformant
+            variants[k] = t
+        }
+        for (k, v) in other.deviationExamples {
+            deviationExamples[k] = Self.smallest(deviationExamples[k, default: []] + v)
+        }
+    }
+
+    /// The `exampleLimit` bytewise-smallest distinct ids of `ids`.
+    static func smallest(_ ids: [String]) -> [String] {
+        var list: [String] = []
+        for id in ids.sorted(by: bytewiseLess) where list.last != id {
+            list.append(id)
+            if list.count == exampleLimit { break }
+        }
+        return list
+    }
+}
+
+/// Bytewise (UTF-8) order of two strings; a prefix sorts first.
+public func bytewiseLess(_ a: String, _ b: String) -> Bool {
+    a.utf8.lexicographicallyPrecedes(b.utf8)
+}
