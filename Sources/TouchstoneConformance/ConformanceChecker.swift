@@ -386,6 +386,7 @@ public struct ConformanceChecker: Sendable {
             if s < 0 { continue }
             let time = ts[r]
             let stage = stepStage[s]
+            if previousStep < 0 { accumulator.startCounts[s] += 1 }
             if previousStep >= 0 {
                 let wait = time &- previousTime
                 if wait > stepWithin[s] { count(DeviationKey(.tooSlow, .step(s))) }
@@ -585,6 +586,8 @@ struct Accumulator {
     var transitionPairs: [Int] = []
     var transitionLastTrace: [Int32] = []
     var stageDropped: [Int]
+    /// Customers whose first mapped event is each step.
+    var startCounts: [Int]
     /// Conformant customers of each variant.
     var variantConformant: [Int]
     /// Per variant, `exampleLimit` slots of trace indices (-1 empty), bytewise smallest
@@ -600,6 +603,7 @@ struct Accumulator {
         transitionSlot = [Int32](repeating: -1, count: stepCount * stepCount)
         stageDropped = [Int](repeating: 0, count: map.stages.count)
         variantConformant = [Int](repeating: 0, count: variantCount)
+        startCounts = [Int](repeating: 0, count: stepCount)
         variantExamples = [Int32](repeating: -1, count: variantCount * ConformanceSummary.exampleLimit)
     }
 
@@ -733,6 +737,7 @@ struct Accumulator {
             if stepCustomers[s] > 0 { summary.stepCustomers[step.id] = stepCustomers[s] }
             if stepEvents[s] > 0 { summary.stepEvents[step.id] = stepEvents[s] }
             if stepConformant[s] > 0 { summary.stepConformant[step.id] = stepConformant[s] }
+            if startCounts[s] > 0 { summary.startSteps[step.id] = startCounts[s] }
         }
         for (i, stage) in map.stages.enumerated() where stageReached[i] > 0 || stageDropped[i] > 0 {
             var t = StageTally()

@@ -67,6 +67,7 @@ extension ConformanceSummary {
             cells[k] = c
         }
         stepConformant.merge(other.stepConformant, uniquingKeysWith: +)
+        startSteps.merge(other.startSteps, uniquingKeysWith: +)
         for (k, v) in other.stepScores {
             var s = stepScores[k, default: ScoreTally()]
             s.sum += v.sum; s.events += v.events

@@ -147,6 +147,8 @@ public struct ConformanceSummary: Sendable, Equatable {
     /// Per touchpoint and channel (ignored touchpoints excluded): events, customers and
     /// conformant customers — the cards of the report's journey matrix.
     public var cells: [TouchpointCell: CellTally] = [:]
+    /// Customers whose first mapped event is each step (step id): where journeys start.
+    public var startSteps: [String: Int] = [:]
     /// Conformant customers reaching each step (step id).
     public var stepConformant: [String: Int] = [:]
     /// Per step id: the `CheckOptions.score` values on its events (empty without a score).

@@ -63,6 +63,7 @@ struct MergePropertyTests {
         #expect(a.fitnessQuantile(0.5) == b.fitnessQuantile(0.5), "median fitness, \(context)")
         #expect(a.cells == b.cells, "cells, \(context)")
         #expect(a.stepConformant == b.stepConformant, "stepConformant, \(context)")
+        #expect(a.startSteps == b.startSteps, "startSteps, \(context)")
         #expect(a.stepScores.mapValues(\.events) == b.stepScores.mapValues(\.events), "stepScores, \(context)")
         for (k, v) in a.stepScores { #expect(abs(v.sum - (b.stepScores[k]?.sum ?? .nan)) < 1e-9, "score sum of \(k), \(context)") }
         #expect(a.variants == b.variants, "variants, \(context)")
@@ -141,6 +142,13 @@ struct MergePropertyTests {
                 }
             }
             #expect(summary.cells == cells, "cells, \(context)")
+            // Where journeys start: each customer's first mapped row (stable by time).
+            var starts: [String: Int] = [:]
+            for c in Set(rows.map(\.0)) {
+                let mine = rows.enumerated().filter { $0.element.0 == c }.sorted { ($0.element.2, $0.offset) < ($1.element.2, $1.offset) }
+                if let first = mine.lazy.compactMap({ step($0.element.1) }).first { starts[first, default: 0] += 1 }
+            }
+            #expect(summary.startSteps == starts, "startSteps, \(context)")
             let stepConformant = reached.mapValues { $0.filter { verdicts[$0]?.conformant == true }.count }.filter { $0.value > 0 }
             #expect(summary.stepConformant == stepConformant, "stepConformant, \(context)")
             #expect(summary.stepScores.mapValues(\.events) == scores.mapValues(\.events), "score events, \(context)")
