@@ -3,7 +3,7 @@ import TouchstoneTraces
 
 /// Output formats of `touchstone check`.
 public enum CheckFormat: String, Sendable, CaseIterable {
-    case text, json
+    case text, json, markdown
 }
 
 /// The outcome of the nightly thresholds and the baseline, for renderers.
@@ -38,6 +38,7 @@ public struct CheckRenderer: Sendable {
         switch format {
         case .text: text(report, groupBy: groupBy, verdicts: verdicts)
         case .json: json(report, groupBy: groupBy, verdicts: verdicts)
+        case .markdown: MarkdownReportRenderer(verdicts: verdicts).render(JourneyReport(report))
         }
     }
 

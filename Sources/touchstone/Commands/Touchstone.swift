@@ -13,7 +13,7 @@ struct Touchstone: ParsableCommand {
         Exit codes: 0 ok, 1 conformance threshold failed, 2 usage or input error.
         Results go to standard output (or --output); errors and notes to standard error.
         """,
-        subcommands: [StatsCommand.self, DiscoverCommand.self, MapCommand.self, CheckCommand.self]
+        subcommands: [StatsCommand.self, DiscoverCommand.self, MapCommand.self, CheckCommand.self, ReportCommand.self]
     )
 
     /// Parses and runs, mapping every failure to the documented exit codes.
