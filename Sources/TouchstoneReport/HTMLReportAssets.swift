@@ -68,7 +68,7 @@ enum HTMLReportAssets {
     table.matrix th.channel { color: var(--ink); text-transform: none; letter-spacing: 0; font-size: 13px; vertical-align: top; padding-top: 10px;
       overflow-wrap: anywhere; }
     table.matrix td { background: var(--wash); border-radius: 8px; vertical-align: top; padding: 4px; }
-    .card { border-left: 4px solid; border-radius: 6px; padding: 5px 6px; margin: 4px 0; font-size: 11px; line-height: 1.3; overflow-wrap: break-word; }
+    .card { border-left: 4px solid var(--c); border-radius: 6px; padding: 5px 6px; margin: 4px 0; font-size: 11px; line-height: 1.3; overflow-wrap: break-word; }
     .card-title { font-weight: 600; font-size: 12px; line-height: 1.25; }
     .card-step { color: var(--muted); font-size: 11px; }
     .card-figures { color: var(--ink); margin-top: 2px; }

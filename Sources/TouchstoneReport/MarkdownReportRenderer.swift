@@ -16,7 +16,7 @@ public struct MarkdownReportRenderer: Sendable {
     }
 
     /// `s` safe inside a Markdown table cell: `\`, `|`, `` ` ``, `*`, `_`, `[`, `]`, `#`, `~`, `!`
-    /// backslash-escaped, `<`, `>`, `&` as entities, line breaks as spaces, control characters
+    /// backslash-escaped, `<`, `>`, `&`, `%` as entities, line breaks as spaces, control characters
     /// as U+FFFD.
     public static func markdownEscape(_ s: String) -> String {
         var out = ""
@@ -26,6 +26,7 @@ public struct MarkdownReportRenderer: Sendable {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "&": out += "&amp;"
+            case "%": out += "&#37;"
             case "\n", "\r", "\t": out += " "
             default: out.unicodeScalars.append(TerminalText.isUnsafe(ch) ? "\u{FFFD}" : ch)
             }
