@@ -115,16 +115,18 @@ public indirect enum HTMLNode: Sendable {
 
 /// Estimated widths of text in the report's sans-serif font, for laying out SVG boxes.
 public enum TextMeasure {
-    /// An upper estimate of the width of `s` at `fontSize` px: 0.62 em per ASCII character
-    /// (0.9 for `M`, `W`, `@` and other wide ones), 1 em per other character (CJK, emoji).
+    /// An upper estimate of the width of `s` at `fontSize` px in a bold sans-serif: 0.68 em per
+    /// ASCII character (1.05 for `M`, `W`, `m`, `w`, `@`, `%`; 0.85 for other wide capitals; 0.45 for
+    /// narrow ones), 1 em per other character (CJK, emoji).
     public static func width(_ s: String, fontSize: Double) -> Double {
         var em = 0.0
         for ch in s.unicodeScalars {
             if ch.value < 0x80 {
                 switch ch {
-                case "M", "W", "m", "w", "@", "%", "G", "O", "Q", "D", "H", "N", "U": em += 0.9
-                case "i", "l", "j", "I", "!", ".", ",", ":", ";", "'", "|", " ": em += 0.4
-                default: em += 0.66
+                case "M", "W", "m", "w", "@", "%": em += 1.05
+                case "G", "O", "Q", "D", "H", "N", "U", "C", "R", "A", "V", "X", "Y", "K": em += 0.85
+                case "i", "l", "j", "I", "!", ".", ",", ":", ";", "'", "|", " ", "f", "t", "r": em += 0.45
+                default: em += 0.68
                 }
             } else {
                 em += 1.0
