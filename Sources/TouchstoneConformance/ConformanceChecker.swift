@@ -227,10 +227,11 @@ public struct ConformanceChecker: Sendable {
             summary.stepScores[map.steps[s].id] = ScoreTally(sum: scoreSums[s], events: scoreCounts[s])
         }
         if options.collectVariants {
-            let touchpointNames = table.activityNames.names
+            let names = table.activityNames
+            summary.variants.reserveCapacity(grouping.count)
             for v in 0..<grouping.count where accumulator.variantCustomers[v] > 0 {
                 let rows = log.trace(grouping.representative[v].index)
-                let key = TouchpointVariant(rows.map { touchpointNames[table.activities[$0].index] })
+                let key = TouchpointVariant(names: rows.lazy.map { names.bytes(table.activities[$0].rawValue) })
                 summary.variants[key] = VariantTally(customers: accumulator.variantCustomers[v], conformant: accumulator.variantConformant[v],
                                                      fitness: variants.fitness[v])
             }

@@ -38,10 +38,60 @@ public struct ScoreTally: Sendable, Equatable {
     public var mean: Double? { events == 0 ? nil : sum / Double(events) }
 }
 
-/// A touchpoint variant: the whole sequence of a customer's touchpoints (ignored ones included).
-public struct TouchpointVariant: Sendable, Hashable {
-    public var touchpoints: [String]
-    public init(_ touchpoints: [String]) { self.touchpoints = touchpoints }
+/// A touchpoint variant: the whole sequence of a customer's touchpoints (ignored ones included),
+/// kept as one byte string — names joined by a 0 byte, with 0 and 1 bytes inside a name written
+/// as 1 1 and 1 2 — so that it hashes fast and its bytewise order is the order of the sequences
+/// (name by name, bytewise; a prefix first).
+public struct TouchpointVariant: Sendable, Hashable, Comparable {
+    public private(set) var encoded: [UInt8]
+
+    public init(_ touchpoints: [String]) {
+        encoded = []
+        for (i, t) in touchpoints.enumerated() {
+            if i > 0 { encoded.append(0) }
+            TouchpointVariant.append(t.utf8, to: &encoded)
+        }
+    }
+
+    /// From names' bytes, without making strings.
+    init<C: Collection>(names: C) where C.Element: Collection, C.Element.Element == UInt8 {
+        encoded = []
+        var first = true
+        for n in names {
+            if !first { encoded.append(0) }
+            first = false
+            TouchpointVariant.append(n, to: &encoded)
+        }
+    }
+
+    static func append<C: Collection>(_ name: C, to out: inout [UInt8]) where C.Element == UInt8 {
+        for b in name {
+            switch b {
+            case 0: out.append(1); out.append(1)
+            case 1: out.append(1); out.append(2)
+            default: out.append(b)
+            }
+        }
+    }
+
+    /// The touchpoint names.
+    public var touchpoints: [String] {
+        var names: [String] = []
+        var current: [UInt8] = []
+        var escape = false
+        for b in encoded {
+            if escape { current.append(b - 1); escape = false; continue }
+            switch b {
+            case 0: names.append(String(decoding: current, as: UTF8.self)); current.removeAll(keepingCapacity: true)
+            case 1: escape = true
+            default: current.append(b)
+            }
+        }
+        names.append(String(decoding: current, as: UTF8.self))
+        return names
+    }
+
+    public static func < (a: Self, b: Self) -> Bool { a.encoded.lexicographicallyPrecedes(b.encoded) }
 }
 
 /// Customers of one variant; the fitness is the variant's (it depends on the sequence only).

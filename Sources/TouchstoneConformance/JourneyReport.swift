@@ -192,7 +192,7 @@ public struct JourneyReport: Sendable {
         // The top few by one pass with a short sorted list (there may be a million variants).
         func before(_ a: (key: TouchpointVariant, value: VariantTally), _ b: (key: TouchpointVariant, value: VariantTally)) -> Bool {
             if a.value.customers != b.value.customers { return a.value.customers > b.value.customers }
-            return a.key.touchpoints.lexicographicallyPrecedes(b.key.touchpoints, by: bytewiseLess)
+            return a.key < b.key  // the order of the touchpoint sequences
         }
         var ranked: [(key: TouchpointVariant, value: VariantTally)] = []
         for entry in s.variants where topVariants > 0 {

@@ -191,7 +191,8 @@ public struct HTMLReportRenderer: Sendable {
     func matrix(_ j: JourneyReport) -> HTMLNode {
         let map = j.report.map
         let m = j.matrix
-        let stepNames = Dictionary(map.steps.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        // A step's own name when the map gives one (not just its id).
+        let stepNames = Dictionary(map.steps.filter { $0.name != $0.id }.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let head = el("thead", [], el("tr", [], children: [el("th", [("class", "corner")], .text("Channel \\ stage"))]
             + map.stages.map { el("th", [], .text($0.name)) }))
         var rows: [HTMLNode] = []

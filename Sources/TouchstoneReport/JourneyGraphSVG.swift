@@ -9,7 +9,7 @@ struct JourneyGraphSVG {
     static let smallSize = 11.0
     static let lineHeight = 16.0
     static let padding = 10.0
-    static let wrapLimit = 24
+    static let wrapLimit = 20
 
     let node: HTMLNode
 
@@ -31,7 +31,7 @@ struct JourneyGraphSVG {
         nodes.append(.init(layer: 0, width: startSize.width, height: startSize.height))
         for step in j.steps {
             let lines = TextMeasure.wrap(step.name, limit: JourneyGraphSVG.wrapLimit)
-            let fig = R.grouped(step.customers) + " customers · " + R.pct(step.conformanceRate)
+            let fig = R.grouped(step.customers) + " cust. · " + R.pct(step.conformanceRate) + " conf."
             labels.append(lines)
             figures.append(fig)
             let size = JourneyGraphSVG.size(lines: lines, figures: fig)
@@ -39,7 +39,7 @@ struct JourneyGraphSVG {
         }
         let edges = j.edges.map { LayeredLayout.Edge(from: $0.from.map { $0 + 1 } ?? 0, to: $0.to + 1) }
         let top = 34.0  // stage titles
-        let layout = LayeredLayout(nodes: nodes, edges: edges, columnGap: 56, rowGap: 26, top: top)
+        let layout = LayeredLayout(nodes: nodes, edges: edges, columnGap: 48, rowGap: 24, top: top)
         let maxCount = max(j.edges.filter { $0.kind != .start }.map(\.count).max() ?? 1, 1)
         let maxStart = max(j.edges.filter { $0.kind == .start }.map(\.count).max() ?? 1, 1)
         var children: [HTMLNode] = []

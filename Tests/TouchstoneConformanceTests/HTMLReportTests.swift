@@ -58,6 +58,22 @@ struct HTMLReportTests {
         #expect(json == "{\"a\": \"\\u003c/script\\u003e\\u003c!-- \\u0026 \\u2028\\u2029\"}")
     }
 
+    /// Variant keys round-trip any names and sort like the sequences of names (never empty: a
+    /// customer has at least one event).
+    @Test func variantKeysKeepTheOrderOfSequences() {
+        var rng = SplitMix64(seed: 99)
+        let alphabet = ["", "a", "b", "\u{0}", "\u{1}", "\u{2}", "ab", "a\u{0}b", "é"]
+        for _ in 0..<2000 {
+            let a = (0..<rng.int(1...3)).map { _ in alphabet[rng.int(0...(alphabet.count - 1))] }
+            let b = (0..<rng.int(1...3)).map { _ in alphabet[rng.int(0...(alphabet.count - 1))] }
+            let ka = TouchpointVariant(a), kb = TouchpointVariant(b)
+            #expect(ka.touchpoints == a)
+            let expected = a.lexicographicallyPrecedes(b) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            #expect((ka < kb) == expected, "\(a) < \(b)")
+            #expect((ka == kb) == (a == b), "\(a) == \(b)")
+        }
+    }
+
     @Test func inlineAssetsStayWellFormedXML() {
         for asset in [HTMLReportAssets.css.description, HTMLReportAssets.errorRecorder.description, HTMLReportAssets.afterLoad.description] {
             #expect(!asset.contains("<") && !asset.contains("&") && !asset.contains("]]>"))
