@@ -166,7 +166,9 @@ public struct ConformanceChecker: Sendable {
         let noChannels = [ChannelID](), noScores = [AttributeValueID]()
         let channelColumn = table.hasChannels ? table.channels : noChannels
         let scoreColumnValues = scoreValues == nil ? noScores : table.attributes[scoreColumn]
-        func caseBytes(_ t: Int32) -> ArraySlice<UInt8> { table.caseNames.bytes(log.traceCases[Int(t)].rawValue) }
+        let caseNames = table.caseNames, traceCases = log.traceCases
+        func caseBytes(_ t: Int32) -> ArraySlice<UInt8> { caseNames.bytes(traceCases[Int(t)].rawValue) }
+        let hasChannels = table.hasChannels
         table.timestamps.withUnsafeBufferPointer { ts in
             table.activities.withUnsafeBufferPointer { acts in
                 for t in 0..<log.traceCount where included[t] {
@@ -187,7 +189,7 @@ public struct ConformanceChecker: Sendable {
                         let a = acts[r].index
                         let s = stepOfTouchpoint[a]
                         if s == ignoredTouchpoint { continue }
-                        cells.add(a, table.hasChannels ? channelColumn[r].index : 0, trace: trace, conformant: conformant)
+                        cells.add(a, hasChannels ? channelColumn[r].index : 0, trace: trace, conformant: conformant)
                         if s >= 0, let scoreValues {
                             let value = scoreValues[scoreColumnValues[r].index]
                             if !value.isNaN { scoreSums[Int(s)] += value; scoreCounts[Int(s)] += 1 }
@@ -227,13 +229,13 @@ public struct ConformanceChecker: Sendable {
             summary.stepScores[map.steps[s].id] = ScoreTally(sum: scoreSums[s], events: scoreCounts[s])
         }
         if options.collectVariants {
-            let names = table.activityNames
+            let names = table.activityNames, activities = table.activities, bounds = log.traceBounds
             summary.variants.reserveCapacity(grouping.count)
             for v in 0..<grouping.count where accumulator.variantCustomers[v] > 0 {
-                let rows = log.trace(grouping.representative[v].index)
-                let key = TouchpointVariant(names: rows.lazy.map { names.bytes(table.activities[$0].rawValue) })
-                summary.variants[key] = VariantTally(customers: accumulator.variantCustomers[v], conformant: accumulator.variantConformant[v],
-                                                     fitness: variants.fitness[v])
+                let t = grouping.representative[v].index
+                let key = TouchpointVariant(names: (bounds[t]..<bounds[t + 1]).lazy.map { names.bytes(activities[$0].rawValue) })
+                summary.variants.appendDistinct(key, VariantTally(customers: accumulator.variantCustomers[v], conformant: accumulator.variantConformant[v],
+                                                                  fitness: variants.fitness[v]))
             }
         }
         if let groupColumn {
@@ -669,7 +671,8 @@ struct Accumulator {
 
     /// Adds the variant-level figures, weighted by customers, and converts ids to names.
     func finish(into summary: inout ConformanceSummary, variants: VariantTable, table: EventTable, log: EventLog) {
-        func caseBytes(_ t: Int32) -> ArraySlice<UInt8> { table.caseNames.bytes(log.traceCases[Int(t)].rawValue) }
+        let caseNames = table.caseNames, traceCases = log.traceCases
+        func caseBytes(_ t: Int32) -> ArraySlice<UInt8> { caseNames.bytes(traceCases[Int(t)].rawValue) }
         let checkerNames: (DeviationKey) -> Deviation = { key in
             let detail: String
             switch key.subject {

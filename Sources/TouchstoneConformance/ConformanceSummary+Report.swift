@@ -65,6 +65,7 @@ public struct TouchpointVariant: Sendable, Hashable, Comparable {
     }
 
     static func append<C: Collection>(_ name: C, to out: inout [UInt8]) where C.Element == UInt8 {
+        if !name.contains(where: { $0 < 2 }) { out.append(contentsOf: name); return }
         for b in name {
             switch b {
             case 0: out.append(1); out.append(1)
@@ -92,6 +93,50 @@ public struct TouchpointVariant: Sendable, Hashable, Comparable {
     }
 
     public static func < (a: Self, b: Self) -> Bool { a.encoded.lexicographicallyPrecedes(b.encoded) }
+
+    /// All bytes at once (an array of bytes would feed the hasher one byte at a time).
+    public func hash(into hasher: inout Hasher) {
+        encoded.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}
+
+/// Customers per touchpoint variant: distinct keys in no particular order. One check appends
+/// its variants (already distinct: no hashing); `merge` sums equal keys. Equal when they hold
+/// the same counts per key, whatever the order.
+public struct VariantCounts: Sendable, Equatable {
+    public private(set) var entries: [(key: TouchpointVariant, tally: VariantTally)] = []
+    public init() {}
+    public var count: Int { entries.count }
+    public var values: [VariantTally] { entries.map(\.tally) }
+
+    /// Adds a variant not yet present (the checker's variants are distinct).
+    mutating func appendDistinct(_ key: TouchpointVariant, _ tally: VariantTally) { entries.append((key, tally)) }
+    mutating func reserveCapacity(_ n: Int) { entries.reserveCapacity(n) }
+
+    public var dictionary: [TouchpointVariant: VariantTally] {
+        Dictionary(entries.map { ($0.key, $0.tally) }, uniquingKeysWith: { a, b in
+            VariantTally(customers: a.customers + b.customers, conformant: a.conformant + b.conformant, fitness: a.fitness)
+        })
+    }
+
+    public subscript(key: TouchpointVariant) -> VariantTally? { entries.first { $0.key == key }?.tally }
+
+    public mutating func merge(_ other: VariantCounts) {
+        guard !other.entries.isEmpty else { return }
+        guard !entries.isEmpty else { self = other; return }
+        var index = Dictionary(entries.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+        for (k, v) in other.entries {
+            if let i = index[k] {
+                entries[i].tally.customers += v.customers
+                entries[i].tally.conformant += v.conformant
+            } else {
+                index[k] = entries.count
+                entries.append((k, v))
+            }
+        }
+    }
+
+    public static func == (a: Self, b: Self) -> Bool { a.dictionary == b.dictionary }
 }
 
 /// Customers of one variant; the fitness is the variant's (it depends on the sequence only).
@@ -123,11 +168,7 @@ extension ConformanceSummary {
             s.sum += v.sum; s.events += v.events
             stepScores[k] = s
         }
-        for (k, v) in other.variants {
-            var t = variants[k, default: VariantTally(fitness: v.fitness)]
-            t.customers += v.customers; t.conformant += v.conformant
-            variants[k] = t
-        }
+        variants.merge(other.variants)
         for (k, v) in other.deviationExamples {
             deviationExamples[k] = Self.smallest(deviationExamples[k, default: []] + v)
         }

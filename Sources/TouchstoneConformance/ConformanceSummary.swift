@@ -154,7 +154,7 @@ public struct ConformanceSummary: Sendable, Equatable {
     /// Per step id: the `CheckOptions.score` values on its events (empty without a score).
     public var stepScores: [String: ScoreTally] = [:]
     /// Customers per touchpoint variant; filled only with `CheckOptions.collectVariants`.
-    public var variants: [TouchpointVariant: VariantTally] = [:]
+    public var variants = VariantCounts()
     /// Per deviation: up to `exampleLimit` customer ids with it, bytewise smallest first.
     public var deviationExamples: [Deviation: [String]] = [:]
 

@@ -190,12 +190,12 @@ public struct JourneyReport: Sendable {
         // Variants.
         variantCount = s.variants.count
         // The top few by one pass with a short sorted list (there may be a million variants).
-        func before(_ a: (key: TouchpointVariant, value: VariantTally), _ b: (key: TouchpointVariant, value: VariantTally)) -> Bool {
-            if a.value.customers != b.value.customers { return a.value.customers > b.value.customers }
+        func before(_ a: (key: TouchpointVariant, tally: VariantTally), _ b: (key: TouchpointVariant, tally: VariantTally)) -> Bool {
+            if a.tally.customers != b.tally.customers { return a.tally.customers > b.tally.customers }
             return a.key < b.key  // the order of the touchpoint sequences
         }
-        var ranked: [(key: TouchpointVariant, value: VariantTally)] = []
-        for entry in s.variants where topVariants > 0 {
+        var ranked: [(key: TouchpointVariant, tally: VariantTally)] = []
+        for entry in s.variants.entries where topVariants > 0 {
             if ranked.count == topVariants, let last = ranked.last, !before(entry, last) { continue }
             let at = ranked.firstIndex { before(entry, $0) } ?? ranked.count
             ranked.insert(entry, at: at)
