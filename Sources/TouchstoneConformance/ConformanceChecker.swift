@@ -166,11 +166,11 @@ public struct ConformanceChecker: Sendable {
         let noChannels = [ChannelID](), noScores = [AttributeValueID]()
         let channelColumn = table.hasChannels ? table.channels : noChannels
         let scoreColumnValues = scoreValues == nil ? noScores : table.attributes[scoreColumn]
-        let caseNames = table.caseNames, traceCases = log.traceCases
-        func caseBytes(_ t: Int32) -> ArraySlice<UInt8> { caseNames.bytes(traceCases[Int(t)].rawValue) }
+        let order = CaseOrder(log)
         let hasChannels = table.hasChannels
         table.timestamps.withUnsafeBufferPointer { ts in
-            table.activities.withUnsafeBufferPointer { acts in
+          table.activities.withUnsafeBufferPointer { acts in
+            channelColumn.withUnsafeBufferPointer { channels in
                 for t in 0..<log.traceCount where included[t] {
                     let rows = log.trace(t)
                     let v = grouping.variantOfTrace[t].index
@@ -182,14 +182,14 @@ public struct ConformanceChecker: Sendable {
                     let conformant = variants.cost[v] == 0 && mask == 0
                     let fitness = variants.fitness[v]
                     accumulator.addCustomer(variant: v, outcome: outcome, mask: mask, own: own, conformant: conformant, fitness: fitness)
-                    if mask != 0 { accumulator.addExample(trace: Int32(truncatingIfNeeded: t), variant: v, own: own, caseBytes) }
+                    if mask != 0 { accumulator.addExample(trace: Int32(truncatingIfNeeded: t), variant: v, own: own, order) }
                     // Matrix cards and scores: one more walk over the rows, now that conformance is known.
                     let trace = Int32(truncatingIfNeeded: t)
                     for r in rows {
                         let a = acts[r].index
                         let s = stepOfTouchpoint[a]
                         if s == ignoredTouchpoint { continue }
-                        cells.add(a, hasChannels ? channelColumn[r].index : 0, trace: trace, conformant: conformant)
+                        cells.add(a, hasChannels ? channels[r].index : 0, trace: trace, conformant: conformant)
                         if s >= 0, let scoreValues {
                             let value = scoreValues[scoreColumnValues[r].index]
                             if !value.isNaN { scoreSums[Int(s)] += value; scoreCounts[Int(s)] += 1 }
@@ -222,8 +222,9 @@ public struct ConformanceChecker: Sendable {
                     }
                 }
             }
+          }
         }
-        accumulator.finish(into: &summary, variants: variants, table: table, log: log)
+        accumulator.finish(into: &summary, variants: variants, table: table, log: log, order: order)
         cells.finish(into: &summary, table: table, stepOfTouchpoint: stepOfTouchpoint, map: map)
         for s in scoreCounts.indices where scoreCounts[s] > 0 {
             summary.stepScores[map.steps[s].id] = ScoreTally(sum: scoreSums[s], events: scoreCounts[s])
@@ -233,8 +234,7 @@ public struct ConformanceChecker: Sendable {
             summary.variants.reserveCapacity(grouping.count)
             for v in 0..<grouping.count where accumulator.variantCustomers[v] > 0 {
                 let t = grouping.representative[v].index
-                let key = TouchpointVariant(names: (bounds[t]..<bounds[t + 1]).lazy.map { names.bytes(activities[$0].rawValue) })
-                summary.variants.appendDistinct(key, VariantTally(customers: accumulator.variantCustomers[v], conformant: accumulator.variantConformant[v],
+                summary.variants.appendDistinct(names: (bounds[t]..<bounds[t + 1]).lazy.map { names.bytes(activities[$0].rawValue) }, VariantTally(customers: accumulator.variantCustomers[v], conformant: accumulator.variantConformant[v],
                                                                   fitness: variants.fitness[v]))
             }
         }
@@ -613,9 +613,9 @@ struct Accumulator {
     /// Keeps `trace` among the examples of its variant's and its own deviations when its
     /// customer id sorts before theirs.
     mutating func addExample(trace: Int32, variant v: Int, own: [(key: DeviationKey, events: Int)],
-                             _ caseBytes: (Int32) -> ArraySlice<UInt8>) {
+                             _ order: CaseOrder) {
         let limit = ConformanceSummary.exampleLimit
-        func insert(_ list: inout [Int32], _ base: Int) { Accumulator.insertSmallest(&list, base: base, trace, caseBytes) }
+        func insert(_ list: inout [Int32], _ base: Int) { Accumulator.insertSmallest(&list, base: base, trace, order) }
         insert(&variantExamples, v * limit)
         for o in own {
             var list = ownExamples[o.key] ?? [Int32](repeating: -1, count: limit)
@@ -655,11 +655,10 @@ struct Accumulator {
 
     /// Puts `trace` into the `exampleLimit` slots of `list` at `base` (-1 empty, bytewise smallest
     /// customer id first) when its customer id sorts before one there.
-    static func insertSmallest(_ list: inout [Int32], base: Int, _ trace: Int32, _ caseBytes: (Int32) -> ArraySlice<UInt8>) {
+    static func insertSmallest(_ list: inout [Int32], base: Int, _ trace: Int32, _ order: CaseOrder) {
         let limit = ConformanceSummary.exampleLimit
-        let id = caseBytes(trace)
         var i = base + limit
-        while i > base && (list[i - 1] < 0 || id.lexicographicallyPrecedes(caseBytes(list[i - 1]))) {
+        while i > base && (list[i - 1] < 0 || order.less(trace, list[i - 1])) {
             if list[i - 1] == trace { return }
             i -= 1
         }
@@ -670,9 +669,7 @@ struct Accumulator {
     }
 
     /// Adds the variant-level figures, weighted by customers, and converts ids to names.
-    func finish(into summary: inout ConformanceSummary, variants: VariantTable, table: EventTable, log: EventLog) {
-        let caseNames = table.caseNames, traceCases = log.traceCases
-        func caseBytes(_ t: Int32) -> ArraySlice<UInt8> { caseNames.bytes(traceCases[Int(t)].rawValue) }
+    func finish(into summary: inout ConformanceSummary, variants: VariantTable, table: EventTable, log: EventLog, order: CaseOrder) {
         let checkerNames: (DeviationKey) -> Deviation = { key in
             let detail: String
             switch key.subject {
@@ -699,7 +696,11 @@ struct Accumulator {
             let c = variantCustomers[v]
             for k in variants.keys(v) {
                 var list = examples[k.key] ?? [Int32](repeating: -1, count: limit)
-                for e in variantExamples[(v * limit)..<((v + 1) * limit)] where e >= 0 { Accumulator.insertSmallest(&list, base: 0, e, caseBytes) }
+                for e in variantExamples[(v * limit)..<((v + 1) * limit)] where e >= 0 {
+                    // Sorted: once one is not among the smallest, the rest are not either.
+                    if list[limit - 1] >= 0 && !order.less(e, list[limit - 1]) { break }
+                    Accumulator.insertSmallest(&list, base: 0, e, order)
+                }
                 examples[k.key] = list
             }
             for s in variants.steps(v) { stepConformant[Int(s.step)] += variantConformant[v] }
@@ -755,55 +756,97 @@ struct Accumulator {
     }
 }
 
-/// Events, customers and conformant customers per touchpoint × channel id, in a flat table
-/// (a dictionary of slots when the product is large).
+/// Events, customers and conformant customers per touchpoint × channel id, in flat tables
+/// indexed by `touchpoint * channels + channel` (a dictionary of slots when that is large).
 struct CellCounter {
     let channels: Int
-    private var flat: [Int32]
-    private var sparse: [UInt64: Int32] = [:]
     private let useFlat: Bool
-    var keys: [(touchpoint: Int, channel: Int)] = []
-    var tallies: [CellTally] = []
-    private var lastTrace: [Int32] = []
+    private var events: [Int]
+    private var customers: [Int]
+    private var conformant: [Int]
+    private var lastTrace: [Int32]
+    private var sparse: [UInt64: Int] = [:]
+    private var sparseKeys: [UInt64] = []
 
     init(touchpoints: Int, channels: Int) {
         self.channels = channels
-        useFlat = touchpoints * channels <= 1 << 20
-        flat = useFlat ? [Int32](repeating: -1, count: touchpoints * channels) : []
+        useFlat = touchpoints * channels <= 1 << 22
+        let n = useFlat ? touchpoints * channels : 0
+        events = [Int](repeating: 0, count: n)
+        customers = events
+        conformant = events
+        lastTrace = [Int32](repeating: -1, count: n)
     }
 
-    mutating func add(_ touchpoint: Int, _ channel: Int, trace: Int32, conformant: Bool) {
-        var slot: Int
+    @inline(__always)
+    mutating func add(_ touchpoint: Int, _ channel: Int, trace: Int32, conformant isConformant: Bool) {
+        let slot: Int
         if useFlat {
-            slot = Int(flat[touchpoint * channels + channel])
-            if slot < 0 { slot = newSlot(touchpoint, channel); flat[touchpoint * channels + channel] = Int32(slot) }
+            slot = touchpoint &* channels &+ channel
         } else {
             let key = UInt64(touchpoint) << 32 | UInt64(channel)
-            if let known = sparse[key] { slot = Int(known) } else { slot = newSlot(touchpoint, channel); sparse[key] = Int32(slot) }
+            if let known = sparse[key] { slot = known } else {
+                slot = events.count
+                sparse[key] = slot
+                sparseKeys.append(key)
+                events.append(0); customers.append(0); conformant.append(0); lastTrace.append(-1)
+            }
         }
-        tallies[slot].events += 1
+        events[slot] &+= 1
         if lastTrace[slot] != trace {
             lastTrace[slot] = trace
-            tallies[slot].customers += 1
-            if conformant { tallies[slot].conformant += 1 }
+            customers[slot] &+= 1
+            if isConformant { conformant[slot] &+= 1 }
         }
-    }
-
-    private mutating func newSlot(_ touchpoint: Int, _ channel: Int) -> Int {
-        keys.append((touchpoint, channel))
-        tallies.append(CellTally())
-        lastTrace.append(-1)
-        return tallies.count - 1
     }
 
     func finish(into summary: inout ConformanceSummary, table: EventTable, stepOfTouchpoint: [Int32], map: JourneyMap) {
-        for (key, tally) in zip(keys, tallies) {
-            let s = Int(stepOfTouchpoint[key.touchpoint])
-            let cell = TouchpointCell(touchpoint: table.activityName(ActivityID(rawValue: UInt32(key.touchpoint))),
-                                      channel: table.hasChannels ? table.channelName(ChannelID(rawValue: UInt32(key.channel))) : "",
+        for slot in events.indices where events[slot] > 0 {
+            let touchpoint: Int, channel: Int
+            if useFlat {
+                touchpoint = slot / channels; channel = slot % channels
+            } else {
+                touchpoint = Int(sparseKeys[slot] >> 32); channel = Int(sparseKeys[slot] & 0xFFFF_FFFF)
+            }
+            let s = Int(stepOfTouchpoint[touchpoint])
+            let cell = TouchpointCell(touchpoint: table.activityName(ActivityID(rawValue: UInt32(touchpoint))),
+                                      channel: table.hasChannels ? table.channelName(ChannelID(rawValue: UInt32(channel))) : "",
                                       step: s >= 0 ? map.steps[s].id : nil)
-            summary.cells[cell] = tally
+            summary.cells[cell] = CellTally(events: events[slot], customers: customers[slot], conformant: conformant[slot])
         }
+    }
+}
+
+/// Bytewise order of the customer ids of traces, by an 8-byte big-endian prefix per trace and
+/// the whole id only when prefixes tie.
+struct CaseOrder {
+    let prefix: [UInt64]
+    let names: SymbolTable
+    let cases: [CaseID]
+
+    init(_ log: EventLog) {
+        names = log.events.caseNames
+        cases = log.traceCases
+        var prefix = [UInt64](repeating: 0, count: cases.count)
+        for t in cases.indices {
+            var p: UInt64 = 0
+            var n = 0
+            for b in names.bytes(cases[t].rawValue) {
+                if n == 8 { break }
+                p = p << 8 | UInt64(b)
+                n += 1
+            }
+            prefix[t] = p << (8 * UInt64(8 - n))
+        }
+        self.prefix = prefix
+    }
+
+    /// Whether trace `a`'s customer id sorts before trace `b`'s.
+    @inline(__always)
+    func less(_ a: Int32, _ b: Int32) -> Bool {
+        let pa = prefix[Int(a)], pb = prefix[Int(b)]
+        if pa != pb { return pa < pb }
+        return names.bytes(cases[Int(a)].rawValue).lexicographicallyPrecedes(names.bytes(cases[Int(b)].rawValue))
     }
 }
 

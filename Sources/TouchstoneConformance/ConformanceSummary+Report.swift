@@ -45,22 +45,13 @@ public struct ScoreTally: Sendable, Equatable {
 public struct TouchpointVariant: Sendable, Hashable, Comparable {
     public private(set) var encoded: [UInt8]
 
+    init(encoded: [UInt8]) { self.encoded = encoded }
+
     public init(_ touchpoints: [String]) {
         encoded = []
         for (i, t) in touchpoints.enumerated() {
             if i > 0 { encoded.append(0) }
             TouchpointVariant.append(t.utf8, to: &encoded)
-        }
-    }
-
-    /// From names' bytes, without making strings.
-    init<C: Collection>(names: C) where C.Element: Collection, C.Element.Element == UInt8 {
-        encoded = []
-        var first = true
-        for n in names {
-            if !first { encoded.append(0) }
-            first = false
-            TouchpointVariant.append(n, to: &encoded)
         }
     }
 
@@ -100,18 +91,42 @@ public struct TouchpointVariant: Sendable, Hashable, Comparable {
     }
 }
 
-/// Customers per touchpoint variant: distinct keys in no particular order. One check appends
-/// its variants (already distinct: no hashing); `merge` sums equal keys. Equal when they hold
-/// the same counts per key, whatever the order.
+/// Customers per touchpoint variant: distinct keys in no particular order, their encoded bytes
+/// (see `TouchpointVariant`) in one arena, so a million variants cost no allocation each. One
+/// check appends its variants (already distinct: no hashing); `merge` sums equal keys. Equal
+/// when they hold the same counts per key, whatever the order.
 public struct VariantCounts: Sendable, Equatable {
-    public private(set) var entries: [(key: TouchpointVariant, tally: VariantTally)] = []
+    private var arena: [UInt8] = []
+    private var ends: [Int] = []
+    public private(set) var tallies: [VariantTally] = []
     public init() {}
-    public var count: Int { entries.count }
-    public var values: [VariantTally] { entries.map(\.tally) }
+    public var count: Int { tallies.count }
+    public var values: [VariantTally] { tallies }
 
-    /// Adds a variant not yet present (the checker's variants are distinct).
-    mutating func appendDistinct(_ key: TouchpointVariant, _ tally: VariantTally) { entries.append((key, tally)) }
-    mutating func reserveCapacity(_ n: Int) { entries.reserveCapacity(n) }
+    /// The encoded key of variant `i`.
+    public func keyBytes(_ i: Int) -> ArraySlice<UInt8> { arena[(i == 0 ? 0 : ends[i - 1])..<ends[i]] }
+    public func key(_ i: Int) -> TouchpointVariant { TouchpointVariant(encoded: Array(keyBytes(i))) }
+    public var entries: [(key: TouchpointVariant, tally: VariantTally)] { tallies.indices.map { (key($0), tallies[$0]) } }
+
+    /// Adds a variant not yet present, from its names' bytes (the checker's variants are distinct).
+    mutating func appendDistinct<C: Collection>(names: C, _ tally: VariantTally) where C.Element: Collection, C.Element.Element == UInt8 {
+        var first = true
+        for n in names {
+            if !first { arena.append(0) }
+            first = false
+            TouchpointVariant.append(n, to: &arena)
+        }
+        ends.append(arena.count)
+        tallies.append(tally)
+    }
+
+    mutating func append(_ key: TouchpointVariant, _ tally: VariantTally) {
+        arena += key.encoded
+        ends.append(arena.count)
+        tallies.append(tally)
+    }
+
+    mutating func reserveCapacity(_ n: Int) { ends.reserveCapacity(n); tallies.reserveCapacity(n) }
 
     public var dictionary: [TouchpointVariant: VariantTally] {
         Dictionary(entries.map { ($0.key, $0.tally) }, uniquingKeysWith: { a, b in
@@ -119,19 +134,19 @@ public struct VariantCounts: Sendable, Equatable {
         })
     }
 
-    public subscript(key: TouchpointVariant) -> VariantTally? { entries.first { $0.key == key }?.tally }
+    public subscript(key: TouchpointVariant) -> VariantTally? { dictionary[key] }
 
     public mutating func merge(_ other: VariantCounts) {
-        guard !other.entries.isEmpty else { return }
-        guard !entries.isEmpty else { self = other; return }
-        var index = Dictionary(entries.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+        guard other.count > 0 else { return }
+        guard count > 0 else { self = other; return }
+        var index = Dictionary(tallies.indices.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
         for (k, v) in other.entries {
             if let i = index[k] {
-                entries[i].tally.customers += v.customers
-                entries[i].tally.conformant += v.conformant
+                tallies[i].customers += v.customers
+                tallies[i].conformant += v.conformant
             } else {
-                index[k] = entries.count
-                entries.append((k, v))
+                index[k] = count
+                append(k, v)
             }
         }
     }

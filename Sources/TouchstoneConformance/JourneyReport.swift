@@ -190,19 +190,21 @@ public struct JourneyReport: Sendable {
         // Variants.
         variantCount = s.variants.count
         // The top few by one pass with a short sorted list (there may be a million variants).
-        func before(_ a: (key: TouchpointVariant, tally: VariantTally), _ b: (key: TouchpointVariant, tally: VariantTally)) -> Bool {
-            if a.tally.customers != b.tally.customers { return a.tally.customers > b.tally.customers }
-            return a.key < b.key  // the order of the touchpoint sequences
+        let all = s.variants
+        func before(_ a: Int, _ b: Int) -> Bool {
+            if all.tallies[a].customers != all.tallies[b].customers { return all.tallies[a].customers > all.tallies[b].customers }
+            return all.keyBytes(a).lexicographicallyPrecedes(all.keyBytes(b))  // the order of the touchpoint sequences
         }
-        var ranked: [(key: TouchpointVariant, tally: VariantTally)] = []
-        for entry in s.variants.entries where topVariants > 0 {
+        var ranked: [Int] = []
+        for entry in all.tallies.indices where topVariants > 0 {
             if ranked.count == topVariants, let last = ranked.last, !before(entry, last) { continue }
             let at = ranked.firstIndex { before(entry, $0) } ?? ranked.count
             ranked.insert(entry, at: at)
             if ranked.count > topVariants { ranked.removeLast() }
         }
-        self.topVariants = ranked.prefix(topVariants).map { key, tally in
-            Variant(touchpoints: key.touchpoints, customers: tally.customers,
+        self.topVariants = ranked.map { i in
+            let tally = all.tallies[i]
+            return Variant(touchpoints: all.key(i).touchpoints, customers: tally.customers,
                     share: customers == 0 ? 0 : Double(tally.customers) / Double(customers), conformant: tally.conformant, fitness: tally.fitness)
         }
     }
