@@ -69,6 +69,7 @@ enum HTMLReportAssets {
       overflow-wrap: anywhere; }
     table.matrix td { background: var(--wash); border-radius: 8px; vertical-align: top; padding: 4px; }
     .card { border-left: 4px solid var(--c); border-radius: 6px; padding: 5px 6px; margin: 4px 0; font-size: 11px; line-height: 1.3; overflow-wrap: break-word; }
+    details.more summary { cursor: pointer; color: var(--accent); font-size: 11px; padding: 2px 4px; }
     .card-title { font-weight: 600; font-size: 12px; line-height: 1.25; }
     .card-step { color: var(--muted); font-size: 11px; }
     .card-figures { color: var(--ink); margin-top: 2px; }
@@ -139,6 +140,7 @@ enum HTMLReportAssets {
       body { max-width: none; padding: 0; font-size: 11px; }
       header.top, section { box-shadow: none; border-color: #cbd2d9; break-inside: avoid-page; page-break-inside: avoid; }
       nav { display: none; }
+      details.more { display: none; }
       .graph-wrap, .matrix-wrap { overflow: visible; }
       .card, .swatch, .funnel-bar, .funnel-drop, .node rect, .tag, .band { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
     }

@@ -22,6 +22,9 @@ public struct HTMLReportRenderer: Sendable {
     /// Section ids, in page order (`experience` only with a score, `segments` only with `--by`).
     public static let sectionIDs = ["summary", "matrix", "graph", "funnel", "deviations", "variants", "timing", "moments", "experience", "segments"]
 
+    /// Cards shown per matrix cell before the rest are folded away.
+    public static let cardsPerCell = 4
+
     /// The conformance colour scale: lower bounds of the five classes `c0`…`c4`.
     public static let scale: [Double] = [0, 0.5, 0.7, 0.85, 0.95]
 
@@ -199,7 +202,15 @@ public struct HTMLReportRenderer: Sendable {
         for (r, channel) in m.channels.enumerated() {
             let label = channel.isEmpty ? "(no channel column)" : channel
             rows.append(el("tr", [], children: [el("th", [("class", "channel")], .text(label))] + m.cells[r].map { cards in
-                el("td", [], children: cards.map { card($0, stepName: $0.step.flatMap { stepNames[$0] }) })
+                // The busiest cards; the rest folded (a native <details>, no script).
+                let shown = cards.prefix(Self.cardsPerCell).map { card($0, stepName: $0.step.flatMap { stepNames[$0] }) }
+                let rest = cards.dropFirst(Self.cardsPerCell)
+                guard !rest.isEmpty else { return el("td", [], children: shown) }
+                let events = rest.reduce(0) { $0 + $1.events }
+                let more = el("details", [("class", "more")],
+                              el("summary", [], .text("+\(rest.count) more touchpoint\(rest.count == 1 ? "" : "s") (\(Self.grouped(events)) events)")),
+                              .group(rest.map { card($0, stepName: $0.step.flatMap { stepNames[$0] }) }))
+                return el("td", [], children: shown + [more])
             }))
         }
         var children: [HTMLNode] = [Self.legend(), el("div", [("class", "matrix-wrap")], el("table", [("class", "matrix")], head, el("tbody", [], children: rows)))]
