@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Renders the HTML report of each sample log with headless Chromium into docs/report-<sample>.png
-# (1280 px wide, the top of the page: header, journey matrix, journey graph).
+# (1280 px wide, the top of the page: header, journey matrix and, for the B2B sample shown in the
+# README, the journey graph).
 #
 #   scripts/screenshots.sh                 release build, then the three samples
 #   TOUCHSTONE=path/to/touchstone scripts/screenshots.sh
-#   HEIGHT=4000 scripts/screenshots.sh     a taller part of the page
+#   HEIGHT=4000 scripts/screenshots.sh     a taller part of every page
 set -euo pipefail
 cd "$(dirname "$0")/.."
 chromium=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
@@ -13,13 +14,12 @@ if [ -z "${TOUCHSTONE:-}" ]; then
     swift build -c release
     TOUCHSTONE=.build/release/touchstone
 fi
-height=${HEIGHT:-2600}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# Sample, then the attribute its segments are shown by.
-for entry in b2b-software-purchase:segment retail-bank-onboarding:product support-eu:Land; do
-    sample=${entry%%:*}
-    by=${entry#*:}
+# Sample, the attribute its segments are shown by, and the height of the screenshot.
+for entry in b2b-software-purchase:segment:3450 retail-bank-onboarding:product:2600 support-eu:Land:2600; do
+    IFS=: read -r sample by height <<< "$entry"
+    height=${HEIGHT:-$height}
     "$TOUCHSTONE" report "SampleLogs/$sample/$sample.csv" --map "SampleLogs/$sample/journey.yaml" --by "$by" \
         --output "$work/$sample.html" 2>/dev/null
     "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$work/profile" \
