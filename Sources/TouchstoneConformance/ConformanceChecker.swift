@@ -28,16 +28,18 @@ public struct CheckOptions: Sendable, Equatable {
     /// Attribute whose numeric values (CSAT, NPS, rating) are averaged per step
     /// (`ConformanceSummary.stepScores`); values that are not numbers are skipped. nil: none.
     public var score: String?
-    /// Count customers per touchpoint variant (`ConformanceSummary.variants`): O(variant
-    /// events) memory, so only when asked (the HTML report).
-    public var collectVariants = false
+    /// Collect what only the report shows: customers per touchpoint variant
+    /// (`ConformanceSummary.variants`, O(variant events) memory), the touchpoint × channel cards
+    /// (`cells`) and example customers per deviation (`deviationExamples`). Off, `check` costs
+    /// what it did before the report.
+    public var reportDetails = false
     public init(inProgressWindow: Int64 = 30 * 86_400_000_000, asOf: Int64? = nil, groupBy: String? = nil,
-                score: String? = nil, collectVariants: Bool = false) {
+                score: String? = nil, reportDetails: Bool = false) {
         self.inProgressWindow = inProgressWindow
         self.asOf = asOf
         self.groupBy = groupBy
         self.score = score
-        self.collectVariants = collectVariants
+        self.reportDetails = reportDetails
     }
 }
 
@@ -155,18 +157,19 @@ public struct ConformanceChecker: Sendable {
             if included[t] { needed[grouping.variantOfTrace[t].index] = true }
         }
         let variants = VariantTable(self, log, grouping, needed: needed)
-        var accumulator = Accumulator(self, variantCount: grouping.count)
+        var accumulator = Accumulator(self, variantCount: grouping.count, reportDetails: options.reportDetails)
         var groupIndex: [UInt32: Int] = [:]
         var groups: [KeyFigures] = []
         var own: [(key: DeviationKey, events: Int)] = []
         var names = DeviationNames()
-        var cells = CellCounter(touchpoints: table.activityNames.count, channels: table.hasChannels ? table.channelNames.count : 1)
+        var cells = CellCounter(touchpoints: options.reportDetails ? table.activityNames.count : 0, channels: table.hasChannels ? table.channelNames.count : 1)
         var scoreSums = [Double](repeating: 0, count: scoreValues == nil ? 0 : map.steps.count)
         var scoreCounts = [Int](repeating: 0, count: scoreSums.count)
         let noChannels = [ChannelID](), noScores = [AttributeValueID]()
         let channelColumn = table.hasChannels ? table.channels : noChannels
         let scoreColumnValues = scoreValues == nil ? noScores : table.attributes[scoreColumn]
-        let order = CaseOrder(log)
+        let details = options.reportDetails
+        let order = details ? CaseOrder(log) : CaseOrder()
         let hasChannels = table.hasChannels
         table.timestamps.withUnsafeBufferPointer { ts in
           table.activities.withUnsafeBufferPointer { acts in
@@ -182,19 +185,19 @@ public struct ConformanceChecker: Sendable {
                     let conformant = variants.cost[v] == 0 && mask == 0
                     let fitness = variants.fitness[v]
                     accumulator.addCustomer(variant: v, outcome: outcome, mask: mask, own: own, conformant: conformant, fitness: fitness)
-                    if mask != 0 { accumulator.addExample(trace: Int32(truncatingIfNeeded: t), variant: v, own: own, order) }
+                    if details && mask != 0 { accumulator.addExample(trace: Int32(truncatingIfNeeded: t), variant: v, own: own, order) }
                     // Matrix cards and scores: one more walk over the rows, now that conformance is known.
                     let trace = Int32(truncatingIfNeeded: t)
-                    for r in rows {
+                    if details || scoreValues != nil { for r in rows {
                         let a = acts[r].index
                         let s = stepOfTouchpoint[a]
                         if s == ignoredTouchpoint { continue }
-                        cells.add(a, hasChannels ? channels[r].index : 0, trace: trace, conformant: conformant)
+                        if details { cells.add(a, hasChannels ? channels[r].index : 0, trace: trace, conformant: conformant) }
                         if s >= 0, let scoreValues {
                             let value = scoreValues[scoreColumnValues[r].index]
                             if !value.isNaN { scoreSums[Int(s)] += value; scoreCounts[Int(s)] += 1 }
                         }
-                    }
+                    } }
                     if let groupColumn {
                         let value = table.attributes[groupColumn][rows.lowerBound].rawValue
                         let g: Int
@@ -224,12 +227,12 @@ public struct ConformanceChecker: Sendable {
             }
           }
         }
-        accumulator.finish(into: &summary, variants: variants, table: table, log: log, order: order)
+        accumulator.finish(into: &summary, variants: variants, table: table, log: log, order: order, details: details)
         cells.finish(into: &summary, table: table, stepOfTouchpoint: stepOfTouchpoint, map: map)
         for s in scoreCounts.indices where scoreCounts[s] > 0 {
             summary.stepScores[map.steps[s].id] = ScoreTally(sum: scoreSums[s], events: scoreCounts[s])
         }
-        if options.collectVariants {
+        if options.reportDetails {
             let names = table.activityNames, activities = table.activities, bounds = log.traceBounds
             summary.variants.reserveCapacity(grouping.count)
             for v in 0..<grouping.count where accumulator.variantCustomers[v] > 0 {
@@ -596,10 +599,11 @@ struct Accumulator {
     /// Per variant, `exampleLimit` slots of trace indices (-1 empty), bytewise smallest
     /// customer id first; filled for variants with deviations only.
     var variantExamples: [Int32]
-    /// The same for per-customer deviations.
-    var ownExamples: [DeviationKey: [Int32]] = [:]
+    /// The same for per-customer deviations: `exampleLimit` slots at `ownExampleSlot[key]`.
+    var ownExampleSlot: [DeviationKey: Int] = [:]
+    var ownExampleList: [Int32] = []
 
-    init(_ checker: ConformanceChecker, variantCount: Int) {
+    init(_ checker: ConformanceChecker, variantCount: Int, reportDetails: Bool) {
         map = checker.map
         stepCount = map.steps.count
         variantCustomers = [Int](repeating: 0, count: variantCount)
@@ -607,7 +611,7 @@ struct Accumulator {
         stageDropped = [Int](repeating: 0, count: map.stages.count)
         variantConformant = [Int](repeating: 0, count: variantCount)
         startCounts = [Int](repeating: 0, count: stepCount)
-        variantExamples = [Int32](repeating: -1, count: variantCount * ConformanceSummary.exampleLimit)
+        variantExamples = [Int32](repeating: -1, count: reportDetails ? variantCount * ConformanceSummary.exampleLimit : 0)
     }
 
     /// Keeps `trace` among the examples of its variant's and its own deviations when its
@@ -618,9 +622,13 @@ struct Accumulator {
         func insert(_ list: inout [Int32], _ base: Int) { Accumulator.insertSmallest(&list, base: base, trace, order) }
         insert(&variantExamples, v * limit)
         for o in own {
-            var list = ownExamples[o.key] ?? [Int32](repeating: -1, count: limit)
-            insert(&list, 0)
-            ownExamples[o.key] = list
+            let base: Int
+            if let known = ownExampleSlot[o.key] { base = known } else {
+                base = ownExampleList.count
+                ownExampleSlot[o.key] = base
+                ownExampleList += [Int32](repeating: -1, count: limit)
+            }
+            insert(&ownExampleList, base)
         }
     }
 
@@ -669,7 +677,8 @@ struct Accumulator {
     }
 
     /// Adds the variant-level figures, weighted by customers, and converts ids to names.
-    func finish(into summary: inout ConformanceSummary, variants: VariantTable, table: EventTable, log: EventLog, order: CaseOrder) {
+    func finish(into summary: inout ConformanceSummary, variants: VariantTable, table: EventTable, log: EventLog, order: CaseOrder,
+                details: Bool) {
         let checkerNames: (DeviationKey) -> Deviation = { key in
             let detail: String
             switch key.subject {
@@ -690,18 +699,27 @@ struct Accumulator {
         var moments = [MomentTally](repeating: MomentTally(), count: momentSteps.count)
         var stageSeen = [Int](repeating: -1, count: map.stages.count)
         var stepConformant = [Int](repeating: 0, count: stepCount)
-        var examples: [DeviationKey: [Int32]] = ownExamples
+        // Examples per deviation key: `limit` slots at `exampleSlot[key]` of `exampleList`.
+        var exampleSlot = ownExampleSlot
+        var exampleList = ownExampleList
         let limit = ConformanceSummary.exampleLimit
         for v in 0..<variantCustomers.count where variantCustomers[v] > 0 {
             let c = variantCustomers[v]
-            for k in variants.keys(v) {
-                var list = examples[k.key] ?? [Int32](repeating: -1, count: limit)
-                for e in variantExamples[(v * limit)..<((v + 1) * limit)] where e >= 0 {
-                    // Sorted: once one is not among the smallest, the rest are not either.
-                    if list[limit - 1] >= 0 && !order.less(e, list[limit - 1]) { break }
-                    Accumulator.insertSmallest(&list, base: 0, e, order)
+            if details && variantExamples[v * limit] >= 0 {
+                for k in variants.keys(v) {
+                    let base: Int
+                    if let known = exampleSlot[k.key] { base = known } else {
+                        base = exampleList.count
+                        exampleSlot[k.key] = base
+                        exampleList += [Int32](repeating: -1, count: limit)
+                    }
+                    for e in variantExamples[(v * limit)..<((v + 1) * limit)] where e >= 0 {
+                        // Sorted: once one is not among the smallest, the rest are not either.
+                        let worst = exampleList[base + limit - 1]
+                        if worst >= 0 && !order.less(e, worst) { break }
+                        Accumulator.insertSmallest(&exampleList, base: base, e, order)
+                    }
                 }
-                examples[k.key] = list
             }
             for s in variants.steps(v) { stepConformant[Int(s.step)] += variantConformant[v] }
             summary.fitnessCounts[variants.fitness[v], default: 0] += c
@@ -730,8 +748,8 @@ struct Accumulator {
             }
         }
         for (k, tally) in byKey { summary.deviationsByStep[checkerNames(k)] = tally }
-        for (k, traces) in examples {
-            let ids = traces.filter { $0 >= 0 }.map { table.caseName(log.traceCases[Int($0)]) }
+        for (k, base) in exampleSlot {
+            let ids = exampleList[base..<(base + limit)].filter { $0 >= 0 }.map { table.caseName(log.traceCases[Int($0)]) }
             if !ids.isEmpty { summary.deviationExamples[checkerNames(k), default: []] += ids }
         }
         for (k, ids) in summary.deviationExamples { summary.deviationExamples[k] = ConformanceSummary.smallest(ids) }
@@ -823,6 +841,9 @@ struct CaseOrder {
     let prefix: [UInt64]
     let names: SymbolTable
     let cases: [CaseID]
+
+    /// Orders nothing (when no examples are kept).
+    init() { prefix = []; names = SymbolTable(); cases = [] }
 
     init(_ log: EventLog) {
         names = log.events.caseNames

@@ -145,7 +145,8 @@ public struct ConformanceSummary: Sendable, Equatable {
     public var firstEvent: Int64?
     public var lastEvent: Int64?
     /// Per touchpoint and channel (ignored touchpoints excluded): events, customers and
-    /// conformant customers — the cards of the report's journey matrix.
+    /// conformant customers — the cards of the report's journey matrix. Filled only with
+    /// `CheckOptions.reportDetails`.
     public var cells: [TouchpointCell: CellTally] = [:]
     /// Customers whose first mapped event is each step (step id): where journeys start.
     public var startSteps: [String: Int] = [:]
@@ -153,9 +154,10 @@ public struct ConformanceSummary: Sendable, Equatable {
     public var stepConformant: [String: Int] = [:]
     /// Per step id: the `CheckOptions.score` values on its events (empty without a score).
     public var stepScores: [String: ScoreTally] = [:]
-    /// Customers per touchpoint variant; filled only with `CheckOptions.collectVariants`.
+    /// Customers per touchpoint variant; filled only with `CheckOptions.reportDetails`.
     public var variants = VariantCounts()
-    /// Per deviation: up to `exampleLimit` customer ids with it, bytewise smallest first.
+    /// Per deviation: up to `exampleLimit` customer ids with it, bytewise smallest first. Filled
+    /// only with `CheckOptions.reportDetails`.
     public var deviationExamples: [Deviation: [String]] = [:]
 
     public init(asOf: Int64, inProgressWindow: Int64) {

@@ -134,7 +134,7 @@ struct HTMLReportTests {
         var rows: [(String, String, Int64)] = []
         for c in 0..<200 { for k in 0..<rng.int(2...9) { rows.append(("c\(c)", "T\(rng.int(0...49))", Int64(k) * Fixture.hour)) } }
         let log = Fixture.log(rows)
-        let summary = try ConformanceChecker(map: map, touchpoints: log.events.activityNames).check(log, options: CheckOptions(collectVariants: true))
+        let summary = try ConformanceChecker(map: map, touchpoints: log.events.activityNames).check(log, options: CheckOptions(reportDetails: true))
         let html = HTMLReportRenderer().render(JourneyReport(ConformanceReport(map: map, summary: summary)))
         let svg = SVGBoxes(html)
         #expect(svg.ok)

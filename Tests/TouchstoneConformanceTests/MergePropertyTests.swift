@@ -30,7 +30,7 @@ struct MergePropertyTests {
         let log = Fixture.log(rows, attributes: ["channel", "score"], values: values)
         var verdicts: [String: CustomerVerdict] = [:]
         let summary = try ConformanceChecker(map: map, touchpoints: log.events.activityNames)
-            .check(log, options: CheckOptions(asOf: asOf, groupBy: "channel", score: "score", collectVariants: true)) { verdicts[$0.customer] = $0 }
+            .check(log, options: CheckOptions(asOf: asOf, groupBy: "channel", score: "score", reportDetails: true)) { verdicts[$0.customer] = $0 }
         return (summary, verdicts)
     }
 

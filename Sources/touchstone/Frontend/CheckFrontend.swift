@@ -40,7 +40,7 @@ enum CheckFrontend {
         if let score = request.options.score, !ingest.attributeColumns.contains(ColumnReference.name(score)) {
             ingest.reading.attributeColumns.append(.name(score))
         }
-        request.options.collectVariants = request.reportOnly || request.html != nil || request.format == .markdown
+        request.options.reportDetails = request.reportOnly || request.html != nil || request.format == .markdown
         let loaded = try LogLoader.load(ingest)
         let checker = ConformanceChecker(map: map, touchpoints: loaded.log.events.activityNames)
         var rows: [(key: [UInt8], line: String)] = []
