@@ -233,12 +233,21 @@ public struct ConformanceChecker: Sendable {
             summary.stepScores[map.steps[s].id] = ScoreTally(sum: scoreSums[s], events: scoreCounts[s])
         }
         if options.reportDetails {
-            let names = table.activityNames, activities = table.activities, bounds = log.traceBounds
+            // Every touchpoint's encoded name once; then each variant is a few appends.
+            let encoded = (0..<table.activityNames.count).map { id -> [UInt8] in
+                var out: [UInt8] = []
+                TouchpointVariant.append(table.activityNames.bytes(UInt32(id)), to: &out)
+                return out
+            }
+            let bounds = log.traceBounds
             summary.variants.reserveCapacity(grouping.count)
-            for v in 0..<grouping.count where accumulator.variantCustomers[v] > 0 {
-                let t = grouping.representative[v].index
-                summary.variants.appendDistinct(names: (bounds[t]..<bounds[t + 1]).lazy.map { names.bytes(activities[$0].rawValue) }, VariantTally(customers: accumulator.variantCustomers[v], conformant: accumulator.variantConformant[v],
-                                                                  fitness: variants.fitness[v]))
+            table.activities.withUnsafeBufferPointer { acts in
+                for v in 0..<grouping.count where accumulator.variantCustomers[v] > 0 {
+                    let t = grouping.representative[v].index
+                    summary.variants.appendDistinct(ids: UnsafeBufferPointer(rebasing: acts[bounds[t]..<bounds[t + 1]]), encodedNames: encoded,
+                                                    VariantTally(customers: accumulator.variantCustomers[v], conformant: accumulator.variantConformant[v],
+                                                                 fitness: variants.fitness[v]))
+                }
             }
         }
         if let groupColumn {

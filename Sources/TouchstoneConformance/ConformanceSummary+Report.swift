@@ -1,3 +1,4 @@
+import TouchstoneIngest
 import TouchstoneTraces
 
 /// One touchpoint on one channel: a card of the journey matrix.
@@ -108,13 +109,11 @@ public struct VariantCounts: Sendable, Equatable {
     public func key(_ i: Int) -> TouchpointVariant { TouchpointVariant(encoded: Array(keyBytes(i))) }
     public var entries: [(key: TouchpointVariant, tally: VariantTally)] { tallies.indices.map { (key($0), tallies[$0]) } }
 
-    /// Adds a variant not yet present, from its names' bytes (the checker's variants are distinct).
-    mutating func appendDistinct<C: Collection>(names: C, _ tally: VariantTally) where C.Element: Collection, C.Element.Element == UInt8 {
-        var first = true
-        for n in names {
-            if !first { arena.append(0) }
-            first = false
-            TouchpointVariant.append(n, to: &arena)
+    /// Adds a variant not yet present from its touchpoints' ids, given every id's encoded name.
+    mutating func appendDistinct(ids: UnsafeBufferPointer<ActivityID>, encodedNames: [[UInt8]], _ tally: VariantTally) {
+        for (i, id) in ids.enumerated() {
+            if i > 0 { arena.append(0) }
+            arena.append(contentsOf: encodedNames[id.index])
         }
         ends.append(arena.count)
         tallies.append(tally)
