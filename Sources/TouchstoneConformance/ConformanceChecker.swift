@@ -240,7 +240,16 @@ public struct ConformanceChecker: Sendable {
                 return out
             }
             let bounds = log.traceBounds
-            summary.variants.reserveCapacity(grouping.count)
+            // Exact sizes first: the arena is written once, never regrown and copied.
+            var bytes = 0, count = 0
+            table.activities.withUnsafeBufferPointer { acts in
+                for v in 0..<grouping.count where accumulator.variantCustomers[v] > 0 {
+                    let t = grouping.representative[v].index
+                    for r in bounds[t]..<bounds[t + 1] { bytes += encoded[acts[r].index].count + 1 }
+                    count += 1
+                }
+            }
+            summary.variants.reserveCapacity(count, bytes: bytes)
             table.activities.withUnsafeBufferPointer { acts in
                 for v in 0..<grouping.count where accumulator.variantCustomers[v] > 0 {
                     let t = grouping.representative[v].index

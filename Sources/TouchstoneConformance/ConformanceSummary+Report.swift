@@ -125,7 +125,11 @@ public struct VariantCounts: Sendable, Equatable {
         tallies.append(tally)
     }
 
-    mutating func reserveCapacity(_ n: Int) { ends.reserveCapacity(n); tallies.reserveCapacity(n) }
+    mutating func reserveCapacity(_ n: Int, bytes: Int) {
+        ends.reserveCapacity(n)
+        tallies.reserveCapacity(n)
+        arena.reserveCapacity(bytes)
+    }
 
     public var dictionary: [TouchpointVariant: VariantTally] {
         Dictionary(entries.map { ($0.key, $0.tally) }, uniquingKeysWith: { a, b in
