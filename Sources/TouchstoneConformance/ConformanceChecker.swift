@@ -25,10 +25,21 @@ public struct CheckOptions: Sendable, Equatable {
     /// Attribute (name in `EventTable.attributeNames`) whose value on each customer's first
     /// event groups the key figures; nil: no groups.
     public var groupBy: String?
-    public init(inProgressWindow: Int64 = 30 * 86_400_000_000, asOf: Int64? = nil, groupBy: String? = nil) {
+    /// Attribute whose numeric values (CSAT, NPS, rating) are averaged per step
+    /// (`ConformanceSummary.stepScores`); values that are not numbers are skipped. nil: none.
+    public var score: String?
+    /// Collect what only the report shows: customers per touchpoint variant
+    /// (`ConformanceSummary.variants`, O(variant events) memory), the touchpoint × channel cards
+    /// (`cells`) and example customers per deviation (`deviationExamples`). Off, `check` costs
+    /// what it did before the report.
+    public var reportDetails = false
+    public init(inProgressWindow: Int64 = 30 * 86_400_000_000, asOf: Int64? = nil, groupBy: String? = nil,
+                score: String? = nil, reportDetails: Bool = false) {
         self.inProgressWindow = inProgressWindow
         self.asOf = asOf
         self.groupBy = groupBy
+        self.score = score
+        self.reportDetails = reportDetails
     }
 }
 
@@ -130,6 +141,13 @@ public struct ConformanceChecker: Sendable {
             guard let column = table.attributeNames.firstIndex(of: g) else { throw .attributeMissing(g, available: table.attributeNames) }
             groupColumn = column
         }
+        var scoreValues: [Double]?
+        var scoreColumn = 0
+        if let name = options.score {
+            guard let column = table.attributeNames.firstIndex(of: name) else { throw .attributeMissing(name, available: table.attributeNames) }
+            scoreColumn = column
+            scoreValues = table.attributeValueNames[column].names.map { ScoreValue.parse($0) ?? .nan }
+        }
         let grouping = TraceVariants(touchpointsOf: log)
         // Which customers are checked, and so which variants are needed.
         var included = [Bool](repeating: conditions.isEmpty, count: log.traceCount)
@@ -139,13 +157,23 @@ public struct ConformanceChecker: Sendable {
             if included[t] { needed[grouping.variantOfTrace[t].index] = true }
         }
         let variants = VariantTable(self, log, grouping, needed: needed)
-        var accumulator = Accumulator(self, variantCount: grouping.count)
+        var accumulator = Accumulator(self, variantCount: grouping.count, reportDetails: options.reportDetails)
         var groupIndex: [UInt32: Int] = [:]
         var groups: [KeyFigures] = []
         var own: [(key: DeviationKey, events: Int)] = []
         var names = DeviationNames()
+        var cells = CellCounter(touchpoints: options.reportDetails ? table.activityNames.count : 0, channels: table.hasChannels ? table.channelNames.count : 1)
+        var scoreSums = [Double](repeating: 0, count: scoreValues == nil ? 0 : map.steps.count)
+        var scoreCounts = [Int](repeating: 0, count: scoreSums.count)
+        let noChannels = [ChannelID](), noScores = [AttributeValueID]()
+        let channelColumn = table.hasChannels ? table.channels : noChannels
+        let scoreColumnValues = scoreValues == nil ? noScores : table.attributes[scoreColumn]
+        let details = options.reportDetails
+        let order = details ? CaseOrder(log) : CaseOrder()
+        let hasChannels = table.hasChannels
         table.timestamps.withUnsafeBufferPointer { ts in
-            table.activities.withUnsafeBufferPointer { acts in
+          table.activities.withUnsafeBufferPointer { acts in
+            channelColumn.withUnsafeBufferPointer { channels in
                 for t in 0..<log.traceCount where included[t] {
                     let rows = log.trace(t)
                     let v = grouping.variantOfTrace[t].index
@@ -157,6 +185,19 @@ public struct ConformanceChecker: Sendable {
                     let conformant = variants.cost[v] == 0 && mask == 0
                     let fitness = variants.fitness[v]
                     accumulator.addCustomer(variant: v, outcome: outcome, mask: mask, own: own, conformant: conformant, fitness: fitness)
+                    if details && mask != 0 { accumulator.addExample(trace: Int32(truncatingIfNeeded: t), variant: v, own: own, order) }
+                    // Matrix cards and scores: one more walk over the rows, now that conformance is known.
+                    let trace = Int32(truncatingIfNeeded: t)
+                    if details || scoreValues != nil { for r in rows {
+                        let a = acts[r].index
+                        let s = stepOfTouchpoint[a]
+                        if s == ignoredTouchpoint { continue }
+                        if details { cells.add(a, hasChannels ? channels[r].index : 0, trace: trace, conformant: conformant) }
+                        if s >= 0, let scoreValues {
+                            let value = scoreValues[scoreColumnValues[r].index]
+                            if !value.isNaN { scoreSums[Int(s)] += value; scoreCounts[Int(s)] += 1 }
+                        }
+                    } }
                     if let groupColumn {
                         let value = table.attributes[groupColumn][rows.lowerBound].rawValue
                         let g: Int
@@ -184,8 +225,40 @@ public struct ConformanceChecker: Sendable {
                     }
                 }
             }
+          }
         }
-        accumulator.finish(into: &summary, variants: variants, table: table)
+        accumulator.finish(into: &summary, variants: variants, table: table, log: log, order: order, details: details)
+        cells.finish(into: &summary, table: table, stepOfTouchpoint: stepOfTouchpoint, map: map)
+        for s in scoreCounts.indices where scoreCounts[s] > 0 {
+            summary.stepScores[map.steps[s].id] = ScoreTally(sum: scoreSums[s], events: scoreCounts[s])
+        }
+        if options.reportDetails {
+            // Every touchpoint's encoded name once; then each variant is a few appends.
+            let encoded = (0..<table.activityNames.count).map { id -> [UInt8] in
+                var out: [UInt8] = []
+                TouchpointVariant.append(table.activityNames.bytes(UInt32(id)), to: &out)
+                return out
+            }
+            let bounds = log.traceBounds
+            // Exact sizes first: the arena is written once, never regrown and copied.
+            var bytes = 0, count = 0
+            table.activities.withUnsafeBufferPointer { acts in
+                for v in 0..<grouping.count where accumulator.variantCustomers[v] > 0 {
+                    let t = grouping.representative[v].index
+                    for r in bounds[t]..<bounds[t + 1] { bytes += encoded[acts[r].index].count + 1 }
+                    count += 1
+                }
+            }
+            summary.variants.reserveCapacity(count, bytes: bytes)
+            table.activities.withUnsafeBufferPointer { acts in
+                for v in 0..<grouping.count where accumulator.variantCustomers[v] > 0 {
+                    let t = grouping.representative[v].index
+                    summary.variants.appendDistinct(ids: UnsafeBufferPointer(rebasing: acts[bounds[t]..<bounds[t + 1]]), encodedNames: encoded,
+                                                    VariantTally(customers: accumulator.variantCustomers[v], conformant: accumulator.variantConformant[v],
+                                                                 fitness: variants.fitness[v]))
+                }
+            }
+        }
         if let groupColumn {
             for (value, g) in groupIndex {
                 summary.groups[table.attributeValueNames[groupColumn].name(value), default: KeyFigures()].merge(groups[g])
@@ -337,6 +410,7 @@ public struct ConformanceChecker: Sendable {
             if s < 0 { continue }
             let time = ts[r]
             let stage = stepStage[s]
+            if previousStep < 0 { accumulator.startCounts[s] += 1 }
             if previousStep >= 0 {
                 let wait = time &- previousTime
                 if wait > stepWithin[s] { count(DeviationKey(.tooSlow, .step(s))) }
@@ -536,13 +610,44 @@ struct Accumulator {
     var transitionPairs: [Int] = []
     var transitionLastTrace: [Int32] = []
     var stageDropped: [Int]
+    /// Customers whose first mapped event is each step.
+    var startCounts: [Int]
+    /// Conformant customers of each variant.
+    var variantConformant: [Int]
+    /// Per variant, `exampleLimit` slots of trace indices (-1 empty), bytewise smallest
+    /// customer id first; filled for variants with deviations only.
+    var variantExamples: [Int32]
+    /// The same for per-customer deviations: `exampleLimit` slots at `ownExampleSlot[key]`.
+    var ownExampleSlot: [DeviationKey: Int] = [:]
+    var ownExampleList: [Int32] = []
 
-    init(_ checker: ConformanceChecker, variantCount: Int) {
+    init(_ checker: ConformanceChecker, variantCount: Int, reportDetails: Bool) {
         map = checker.map
         stepCount = map.steps.count
         variantCustomers = [Int](repeating: 0, count: variantCount)
         transitionSlot = [Int32](repeating: -1, count: stepCount * stepCount)
         stageDropped = [Int](repeating: 0, count: map.stages.count)
+        variantConformant = [Int](repeating: 0, count: variantCount)
+        startCounts = [Int](repeating: 0, count: stepCount)
+        variantExamples = [Int32](repeating: -1, count: reportDetails ? variantCount * ConformanceSummary.exampleLimit : 0)
+    }
+
+    /// Keeps `trace` among the examples of its variant's and its own deviations when its
+    /// customer id sorts before theirs.
+    mutating func addExample(trace: Int32, variant v: Int, own: [(key: DeviationKey, events: Int)],
+                             _ order: CaseOrder) {
+        let limit = ConformanceSummary.exampleLimit
+        func insert(_ list: inout [Int32], _ base: Int) { Accumulator.insertSmallest(&list, base: base, trace, order) }
+        insert(&variantExamples, v * limit)
+        for o in own {
+            let base: Int
+            if let known = ownExampleSlot[o.key] { base = known } else {
+                base = ownExampleList.count
+                ownExampleSlot[o.key] = base
+                ownExampleList += [Int32](repeating: -1, count: limit)
+            }
+            insert(&ownExampleList, base)
+        }
     }
 
     mutating func transition(from: Int, to: Int, duration: Int64, trace: Int32) {
@@ -564,6 +669,7 @@ struct Accumulator {
                               conformant: Bool, fitness: Double) {
         figures.add(fitness: fitness, conformant: conformant, outcome: outcome, mask: mask)
         variantCustomers[v] += 1
+        if conformant { variantConformant[v] += 1 }
         for o in own {
             var tally = ownTallies[o.key] ?? DeviationTally()
             tally.events += o.events
@@ -573,8 +679,24 @@ struct Accumulator {
         }
     }
 
+    /// Puts `trace` into the `exampleLimit` slots of `list` at `base` (-1 empty, bytewise smallest
+    /// customer id first) when its customer id sorts before one there.
+    static func insertSmallest(_ list: inout [Int32], base: Int, _ trace: Int32, _ order: CaseOrder) {
+        let limit = ConformanceSummary.exampleLimit
+        var i = base + limit
+        while i > base && (list[i - 1] < 0 || order.less(trace, list[i - 1])) {
+            if list[i - 1] == trace { return }
+            i -= 1
+        }
+        guard i < base + limit, i == base || list[i - 1] != trace else { return }
+        var j = base + limit - 1
+        while j > i { list[j] = list[j - 1]; j -= 1 }
+        list[i] = trace
+    }
+
     /// Adds the variant-level figures, weighted by customers, and converts ids to names.
-    func finish(into summary: inout ConformanceSummary, variants: VariantTable, table: EventTable) {
+    func finish(into summary: inout ConformanceSummary, variants: VariantTable, table: EventTable, log: EventLog, order: CaseOrder,
+                details: Bool) {
         let checkerNames: (DeviationKey) -> Deviation = { key in
             let detail: String
             switch key.subject {
@@ -594,8 +716,30 @@ struct Accumulator {
         let momentSteps = map.steps.indices.filter { map.steps[$0].isMomentOfTruth }
         var moments = [MomentTally](repeating: MomentTally(), count: momentSteps.count)
         var stageSeen = [Int](repeating: -1, count: map.stages.count)
+        var stepConformant = [Int](repeating: 0, count: stepCount)
+        // Examples per deviation key: `limit` slots at `exampleSlot[key]` of `exampleList`.
+        var exampleSlot = ownExampleSlot
+        var exampleList = ownExampleList
+        let limit = ConformanceSummary.exampleLimit
         for v in 0..<variantCustomers.count where variantCustomers[v] > 0 {
             let c = variantCustomers[v]
+            if details && variantExamples[v * limit] >= 0 {
+                for k in variants.keys(v) {
+                    let base: Int
+                    if let known = exampleSlot[k.key] { base = known } else {
+                        base = exampleList.count
+                        exampleSlot[k.key] = base
+                        exampleList += [Int32](repeating: -1, count: limit)
+                    }
+                    for e in variantExamples[(v * limit)..<((v + 1) * limit)] where e >= 0 {
+                        // Sorted: once one is not among the smallest, the rest are not either.
+                        let worst = exampleList[base + limit - 1]
+                        if worst >= 0 && !order.less(e, worst) { break }
+                        Accumulator.insertSmallest(&exampleList, base: base, e, order)
+                    }
+                }
+            }
+            for s in variants.steps(v) { stepConformant[Int(s.step)] += variantConformant[v] }
             summary.fitnessCounts[variants.fitness[v], default: 0] += c
             for k in variants.keys(v) {
                 var tally = byKey[k.key] ?? DeviationTally()
@@ -622,12 +766,19 @@ struct Accumulator {
             }
         }
         for (k, tally) in byKey { summary.deviationsByStep[checkerNames(k)] = tally }
+        for (k, base) in exampleSlot {
+            let ids = exampleList[base..<(base + limit)].filter { $0 >= 0 }.map { table.caseName(log.traceCases[Int($0)]) }
+            if !ids.isEmpty { summary.deviationExamples[checkerNames(k), default: []] += ids }
+        }
+        for (k, ids) in summary.deviationExamples { summary.deviationExamples[k] = ConformanceSummary.smallest(ids) }
         for (k, tally) in zip(transitionPairs, transitions) {
             summary.transitions[StepPair(map.steps[k / stepCount].id, map.steps[k % stepCount].id)] = tally
         }
         for (s, step) in map.steps.enumerated() {
             if stepCustomers[s] > 0 { summary.stepCustomers[step.id] = stepCustomers[s] }
             if stepEvents[s] > 0 { summary.stepEvents[step.id] = stepEvents[s] }
+            if stepConformant[s] > 0 { summary.stepConformant[step.id] = stepConformant[s] }
+            if startCounts[s] > 0 { summary.startSteps[step.id] = startCounts[s] }
         }
         for (i, stage) in map.stages.enumerated() where stageReached[i] > 0 || stageDropped[i] > 0 {
             var t = StageTally()
@@ -638,5 +789,114 @@ struct Accumulator {
         for (i, s) in momentSteps.enumerated() where moments[i].reached + moments[i].notReached > 0 {
             summary.moments[map.steps[s].id] = moments[i]
         }
+    }
+}
+
+/// Events, customers and conformant customers per touchpoint × channel id, in flat tables
+/// indexed by `touchpoint * channels + channel` (a dictionary of slots when that is large).
+struct CellCounter {
+    let channels: Int
+    private let useFlat: Bool
+    private var events: [Int]
+    private var customers: [Int]
+    private var conformant: [Int]
+    private var lastTrace: [Int32]
+    private var sparse: [UInt64: Int] = [:]
+    private var sparseKeys: [UInt64] = []
+
+    init(touchpoints: Int, channels: Int) {
+        self.channels = channels
+        useFlat = touchpoints * channels <= 1 << 22
+        let n = useFlat ? touchpoints * channels : 0
+        events = [Int](repeating: 0, count: n)
+        customers = events
+        conformant = events
+        lastTrace = [Int32](repeating: -1, count: n)
+    }
+
+    @inline(__always)
+    mutating func add(_ touchpoint: Int, _ channel: Int, trace: Int32, conformant isConformant: Bool) {
+        let slot: Int
+        if useFlat {
+            slot = touchpoint &* channels &+ channel
+        } else {
+            let key = UInt64(touchpoint) << 32 | UInt64(channel)
+            if let known = sparse[key] { slot = known } else {
+                slot = events.count
+                sparse[key] = slot
+                sparseKeys.append(key)
+                events.append(0); customers.append(0); conformant.append(0); lastTrace.append(-1)
+            }
+        }
+        events[slot] &+= 1
+        if lastTrace[slot] != trace {
+            lastTrace[slot] = trace
+            customers[slot] &+= 1
+            if isConformant { conformant[slot] &+= 1 }
+        }
+    }
+
+    func finish(into summary: inout ConformanceSummary, table: EventTable, stepOfTouchpoint: [Int32], map: JourneyMap) {
+        for slot in events.indices where events[slot] > 0 {
+            let touchpoint: Int, channel: Int
+            if useFlat {
+                touchpoint = slot / channels; channel = slot % channels
+            } else {
+                touchpoint = Int(sparseKeys[slot] >> 32); channel = Int(sparseKeys[slot] & 0xFFFF_FFFF)
+            }
+            let s = Int(stepOfTouchpoint[touchpoint])
+            let cell = TouchpointCell(touchpoint: table.activityName(ActivityID(rawValue: UInt32(touchpoint))),
+                                      channel: table.hasChannels ? table.channelName(ChannelID(rawValue: UInt32(channel))) : "",
+                                      step: s >= 0 ? map.steps[s].id : nil)
+            summary.cells[cell] = CellTally(events: events[slot], customers: customers[slot], conformant: conformant[slot])
+        }
+    }
+}
+
+/// Bytewise order of the customer ids of traces, by an 8-byte big-endian prefix per trace and
+/// the whole id only when prefixes tie.
+struct CaseOrder {
+    let prefix: [UInt64]
+    let names: SymbolTable
+    let cases: [CaseID]
+
+    /// Orders nothing (when no examples are kept).
+    init() { prefix = []; names = SymbolTable(); cases = [] }
+
+    init(_ log: EventLog) {
+        names = log.events.caseNames
+        cases = log.traceCases
+        var prefix = [UInt64](repeating: 0, count: cases.count)
+        for t in cases.indices {
+            var p: UInt64 = 0
+            var n = 0
+            for b in names.bytes(cases[t].rawValue) {
+                if n == 8 { break }
+                p = p << 8 | UInt64(b)
+                n += 1
+            }
+            prefix[t] = p << (8 * UInt64(8 - n))
+        }
+        self.prefix = prefix
+    }
+
+    /// Whether trace `a`'s customer id sorts before trace `b`'s.
+    @inline(__always)
+    func less(_ a: Int32, _ b: Int32) -> Bool {
+        let pa = prefix[Int(a)], pb = prefix[Int(b)]
+        if pa != pb { return pa < pb }
+        return names.bytes(cases[Int(a)].rawValue).lexicographicallyPrecedes(names.bytes(cases[Int(b)].rawValue))
+    }
+}
+
+/// Numbers of a `--score` column.
+enum ScoreValue {
+    /// The value as a finite number (surrounding spaces allowed), or nil.
+    static func parse(_ text: String) -> Double? {
+        var t = Substring(text)
+        while t.first == " " { t = t.dropFirst() }
+        while t.last == " " { t = t.dropLast() }
+        guard let v = Double(t), v.isFinite else { return nil }
+        return v
     }
 }

@@ -98,8 +98,9 @@ public struct MomentTally: Sendable, Equatable {
 /// Everything `check` reports across customers, keyed by names so that summaries of
 /// customer-disjoint pieces of a log merge exactly.
 ///
-/// Size: O(steps² + deviation kinds × steps + distinct unmapped touchpoints + groups), plus the
-/// durations of mapped transitions (8 bytes each) for exact medians.
+/// Size: O(steps² + deviation kinds × steps + distinct unmapped touchpoints + groups +
+/// touchpoints × channels), plus the durations of mapped transitions (8 bytes each) for exact
+/// medians, plus the touchpoint variants when collected.
 public struct ConformanceSummary: Sendable, Equatable {
     public var figures = KeyFigures()
     /// Customers per fitness value (exact quantiles, mergeable).
@@ -143,6 +144,21 @@ public struct ConformanceSummary: Sendable, Equatable {
     /// Earliest and latest event of the checked customers; nil without customers.
     public var firstEvent: Int64?
     public var lastEvent: Int64?
+    /// Per touchpoint and channel (ignored touchpoints excluded): events, customers and
+    /// conformant customers — the cards of the report's journey matrix. Filled only with
+    /// `CheckOptions.reportDetails`.
+    public var cells: [TouchpointCell: CellTally] = [:]
+    /// Customers whose first mapped event is each step (step id): where journeys start.
+    public var startSteps: [String: Int] = [:]
+    /// Conformant customers reaching each step (step id).
+    public var stepConformant: [String: Int] = [:]
+    /// Per step id: the `CheckOptions.score` values on its events (empty without a score).
+    public var stepScores: [String: ScoreTally] = [:]
+    /// Customers per touchpoint variant; filled only with `CheckOptions.reportDetails`.
+    public var variants = VariantCounts()
+    /// Per deviation: up to `exampleLimit` customer ids with it, bytewise smallest first. Filled
+    /// only with `CheckOptions.reportDetails`.
+    public var deviationExamples: [Deviation: [String]] = [:]
 
     public init(asOf: Int64, inProgressWindow: Int64) {
         self.asOf = asOf
@@ -190,6 +206,7 @@ public struct ConformanceSummary: Sendable, Equatable {
         ignoredEvents += other.ignoredEvents
         if let f = other.firstEvent { firstEvent = min(firstEvent ?? f, f) }
         if let l = other.lastEvent { lastEvent = max(lastEvent ?? l, l) }
+        mergeReportAggregates(other)
     }
 
     /// The `q`-quantile of the customers' fitness (numpy's linear method); nil without customers.

@@ -3,7 +3,7 @@ import TouchstoneTraces
 
 /// Output formats of `touchstone check`.
 public enum CheckFormat: String, Sendable, CaseIterable {
-    case text, json
+    case text, json, markdown
 }
 
 /// The outcome of the nightly thresholds and the baseline, for renderers.
@@ -41,6 +41,7 @@ public struct CheckRenderer: Sendable {
             var w = JSONWriter()
             json(report, groupBy: groupBy, verdicts: verdicts, &w)
             return w.output
+        case .markdown: return MarkdownReportRenderer(verdicts: verdicts).render(JourneyReport(report))
         }
     }
 
@@ -56,6 +57,9 @@ public struct CheckRenderer: Sendable {
             var w = JSONWriter(sink: sink)
             json(report, groupBy: groupBy, verdicts: verdicts, &w)
             w.flush()
+        case .markdown:
+            var text = MarkdownReportRenderer(verdicts: verdicts).render(JourneyReport(report))
+            text.withUTF8 { sink(UnsafeRawBufferPointer($0)) }
         }
     }
 

@@ -25,10 +25,12 @@ struct MergePropertyTests {
     }
 
     static func check(_ map: JourneyMap, _ rows: [Row], _ channels: [String], asOf: Int64?) throws -> (ConformanceSummary, [String: CustomerVerdict]) {
-        let log = Fixture.log(rows, attributes: ["channel"], values: channels.map { [$0] })
+        // A score derived from the row: numbers, and a text that is skipped.
+        let values = zip(rows, channels).map { r, c in [c, (r.2 / Fixture.hour) % 5 == 0 ? "n/a" : String(Double((r.2 / Fixture.hour) % 11) / 2)] }
+        let log = Fixture.log(rows, attributes: ["channel", "score"], values: values)
         var verdicts: [String: CustomerVerdict] = [:]
         let summary = try ConformanceChecker(map: map, touchpoints: log.events.activityNames)
-            .check(log, options: CheckOptions(asOf: asOf, groupBy: "channel")) { verdicts[$0.customer] = $0 }
+            .check(log, options: CheckOptions(asOf: asOf, groupBy: "channel", score: "score", reportDetails: true)) { verdicts[$0.customer] = $0 }
         return (summary, verdicts)
     }
 
@@ -59,6 +61,13 @@ struct MergePropertyTests {
         #expect(a.firstEvent == b.firstEvent, "firstEvent, \(context)")
         #expect(a.lastEvent == b.lastEvent, "lastEvent, \(context)")
         #expect(a.fitnessQuantile(0.5) == b.fitnessQuantile(0.5), "median fitness, \(context)")
+        #expect(a.cells == b.cells, "cells, \(context)")
+        #expect(a.stepConformant == b.stepConformant, "stepConformant, \(context)")
+        #expect(a.startSteps == b.startSteps, "startSteps, \(context)")
+        #expect(a.stepScores.mapValues(\.events) == b.stepScores.mapValues(\.events), "stepScores, \(context)")
+        for (k, v) in a.stepScores { #expect(abs(v.sum - (b.stepScores[k]?.sum ?? .nan)) < 1e-9, "score sum of \(k), \(context)") }
+        #expect(a.variants == b.variants, "variants, \(context)")
+        #expect(a.deviationExamples == b.deviationExamples, "deviationExamples, \(context)")
     }
 
     @Test func mergedPiecesEqualWhole() throws {
@@ -96,6 +105,60 @@ struct MergePropertyTests {
             var fromEmpty = ConformanceSummary(asOf: whole.asOf, inProgressWindow: whole.inProgressWindow)
             for s in summaries.reversed() { try fromEmpty.merge(s) }
             Self.expectSame(fromEmpty, whole, "from empty, \(context)")
+        }
+    }
+
+    /// The report aggregates against a naive recount from the rows and the verdicts.
+    @Test func reportAggregatesMatchANaiveRecount() throws {
+        var rng = SplitMix64(seed: 0x11_4E)
+        for round in 0..<150 {
+            let map = RandomJourneys.map(&rng, timing: true)
+            let (rows, channels) = Self.randomLog(&rng, map)
+            let (summary, verdicts) = try Self.check(map, rows, channels, asOf: nil)
+            let context = "round \(round): \(describe(map)) rows \(rows)"
+            func step(_ touchpoint: String) -> String? {
+                guard touchpoint.hasPrefix("T"), let i = Int(touchpoint.dropFirst()) else { return nil }
+                return map.steps[i].id
+            }
+            var cells: [TouchpointCell: CellTally] = [:]
+            var seen = Set<[String]>()
+            var scores: [String: ScoreTally] = [:]
+            var reached: [String: Set<String>] = [:]
+            for r in rows where r.1 != "Cookie" {
+                let key = TouchpointCell(touchpoint: r.1, channel: "", step: step(r.1))
+                let conformant = verdicts[r.0]?.conformant ?? false
+                cells[key, default: CellTally()].events += 1
+                if seen.insert([r.0, r.1]).inserted {
+                    cells[key, default: CellTally()].customers += 1
+                    if conformant { cells[key, default: CellTally()].conformant += 1 }
+                }
+                if let s = step(r.1) {
+                    reached[s, default: []].insert(r.0)
+                    let hours = r.2 / Fixture.hour
+                    if hours % 5 != 0 {
+                        scores[s, default: ScoreTally()].sum += Double(hours % 11) / 2
+                        scores[s, default: ScoreTally()].events += 1
+                    }
+                }
+            }
+            #expect(summary.cells == cells, "cells, \(context)")
+            // Where journeys start: each customer's first mapped row (stable by time).
+            var starts: [String: Int] = [:]
+            for c in Set(rows.map(\.0)) {
+                let mine = rows.enumerated().filter { $0.element.0 == c }.sorted { ($0.element.2, $0.offset) < ($1.element.2, $1.offset) }
+                if let first = mine.lazy.compactMap({ step($0.element.1) }).first { starts[first, default: 0] += 1 }
+            }
+            #expect(summary.startSteps == starts, "startSteps, \(context)")
+            let stepConformant = reached.mapValues { $0.filter { verdicts[$0]?.conformant == true }.count }.filter { $0.value > 0 }
+            #expect(summary.stepConformant == stepConformant, "stepConformant, \(context)")
+            #expect(summary.stepScores.mapValues(\.events) == scores.mapValues(\.events), "score events, \(context)")
+            for (k, v) in scores { #expect(abs((summary.stepScores[k]?.sum ?? .nan) - v.sum) < 1e-9, "score sum \(k), \(context)") }
+            var examples: [Deviation: [String]] = [:]
+            for (c, v) in verdicts { for d in v.deviations { examples[d, default: []].append(c) } }
+            #expect(summary.deviationExamples == examples.mapValues { Array($0.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.prefix(3)) },
+                    "examples, \(context)")
+            #expect(summary.variants.values.map(\.customers).reduce(0, +) == verdicts.count, "variant customers, \(context)")
+            #expect(summary.variants.values.map(\.conformant).reduce(0, +) == verdicts.values.filter(\.conformant).count, "variant conformant, \(context)")
         }
     }
 

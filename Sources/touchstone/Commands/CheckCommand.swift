@@ -25,11 +25,16 @@ struct CheckCommand: ParsableCommand, CommonOptionsCommand {
     @Option(name: .customLong("map"), help: ArgumentHelp("The designed journey map (YAML).", valueName: "file"))
     var mapPath: String
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json or markdown (a summary with a Mermaid graph of the main deviations).")
     var format: CheckFormat = .text
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the result to this file instead of standard output.", valueName: "file"))
     var output: String?
+
+    @Option(help: ArgumentHelp("Also write the HTML report (as `touchstone report` does) to this file.", valueName: "file"))
+    var html: String?
+
+    @OptionGroup var report: ReportArguments
 
     @Option(name: .customLong("per-customer"),
             help: ArgumentHelp("Write one CSV row per customer: customer,fitness,conformant,outcome,deviations.", valueName: "file"))
@@ -72,6 +77,8 @@ struct CheckCommand: ParsableCommand, CommonOptionsCommand {
         request.format = format
         request.output = output
         request.perCustomer = perCustomer
+        request.html = html
+        report.apply(to: &request)
         do { request.options.inProgressWindow = try DurationText.parse(inProgressWindow) } catch { throw FrontendError(message: "--in-progress-window: \(error.message)") }
         request.options.asOf = try asOf.map { try TimeArgument.parse($0, zone: ingest.timezone, flag: "--as-of") }
         request.options.groupBy = groupBy

@@ -14,13 +14,19 @@ struct CheckRequest {
     var thresholds: [Threshold] = []
     var baseline: String?
     var failOnRegression = false
+    /// `check --html FILE`: also write the HTML report.
+    var html: String?
+    /// `touchstone report`: the HTML report is the result (to `output`).
+    var reportOnly = false
+    var minFrequency = 1
 }
 
 /// Orchestrates a check: map, log, checker, renderers, thresholds. No loop over data here.
 enum CheckFrontend {
     static func run(_ request: CheckRequest, ingest: IngestArguments) throws {
         try OutputPlan.verify(inputs: ingest.inputs + [request.mapPath] + (request.baseline.map { [$0] } ?? []),
-                              outputs: [("--output", request.output), ("--per-customer", request.perCustomer), ("--rejects", ingest.rejects)])
+                              outputs: [("--output", request.output), ("--per-customer", request.perCustomer), ("--html", request.html),
+                                         ("--rejects", ingest.rejects)])
         let map = try MapLoader.load(path: request.mapPath)
         var ingest = ingest
         // Attributes the map's segment and --by need are mapped without an --attribute flag.
@@ -30,6 +36,11 @@ enum CheckFrontend {
             ingest.reading.attributeColumns.append(.name(name))
         }
         let previous = try request.baseline.map(readBaseline)
+        var request = request
+        if let score = request.options.score, !ingest.attributeColumns.contains(ColumnReference.name(score)) {
+            ingest.reading.attributeColumns.append(.name(score))
+        }
+        request.options.reportDetails = request.reportOnly || request.html != nil || request.format == .markdown
         let loaded = try LogLoader.load(ingest)
         let checker = ConformanceChecker(map: map, touchpoints: loaded.log.events.activityNames)
         var rows: [(key: [UInt8], line: String)] = []
@@ -43,11 +54,27 @@ enum CheckFrontend {
         let figures = summary.figures
         let thresholds = request.thresholds.map { ($0, $0.value(in: figures), $0.fails(figures)) }
         let comparison = previous.map { BaselineComparison(current: summary, previous: $0) }
-        let renderer = CheckRenderer(format: request.format)
         let verdicts = CheckVerdicts(thresholds: thresholds, baseline: comparison)
+        let journey = request.reportOnly || request.html != nil || request.format == .markdown
+            ? JourneyReport(report, minFrequency: request.minFrequency) : nil
+        let html = request.reportOnly || request.html != nil ? journey.map {
+            HTMLReportRenderer(groupBy: request.options.groupBy, score: request.options.score, verdicts: verdicts).render($0)
+        } : nil
         let out = try OutputFile(path: request.output)
-        try out.stream { renderer.write(report, groupBy: request.options.groupBy, verdicts: verdicts, to: $0) }
+        if request.reportOnly, let html {
+            try out.write(html)
+        } else if request.format == .markdown, let journey {
+            try out.write(MarkdownReportRenderer(verdicts: verdicts).render(journey))
+        } else {
+            let renderer = CheckRenderer(format: request.format)
+            try out.stream { renderer.write(report, groupBy: request.options.groupBy, verdicts: verdicts, to: $0) }
+        }
         try out.close()
+        if !request.reportOnly, let path = request.html, let html {
+            let file = try OutputFile(path: path)
+            try file.write(html)
+            try file.close()
+        }
         if let path = request.perCustomer {
             rows.sort { bytewiseLess($0.key, $1.key) }
             let file = try OutputFile(path: path)
