@@ -238,12 +238,13 @@ struct DocumentedFlagsTests {
         "--product", "--scratch-path", "--events", "--scenario", "--seed", "--allow-writing-to-package-directory",
         "--golden", "--defsym", "--bad-rows", "--out-of-order", "--stats", "--runs", "--warmup", "--filter",
         "--build-tests", "--skip-build", "--help", "--package-path", "--sanitize",
+        "--headless", "--dump-dom", "--no-sandbox", "--screenshot", "--window-size",  // Chromium's
         "--bogus",  // the README's example of an unknown option
     ]
 
     @Test func everyDocumentedFlagExists() throws {
         var known = Set<String>()
-        for command in [["stats"], ["discover"], ["check"], ["map", "validate"], ["map", "draft"], []] {
+        for command in [["stats"], ["discover"], ["check"], ["report"], ["map", "validate"], ["map", "draft"], []] {
             let help = try CLI.run(["help"] + command).stdout
             for match in help.matches(of: /--[a-z][a-z0-9-]+/) { known.insert(String(match.output)) }
         }
