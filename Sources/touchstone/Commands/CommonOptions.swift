@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// Options every command that does work takes (`stats`, `discover`, `map validate`,
-/// `map draft`, `check`).
+/// `map draft`, `check`, `report`).
 struct CommonOptions: ParsableArguments {
     @Flag(help: "Print no notes on standard error (errors are still printed).")
     var quiet = false

@@ -6,7 +6,7 @@ import TouchstoneTraces
 
 /// Options of the HTML report shared by `report` and `check --html`.
 struct ReportArguments: ParsableArguments {
-    @Option(help: ArgumentHelp("Draw the mean of this numeric attribute column (CSAT, NPS, rating) per designed step: the experience curve.", valueName: "name"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Draw the mean of this numeric attribute column (CSAT, NPS, rating) per designed step: the experience curve.", valueName: "name"))
     var score: String?
 
     @Option(name: .customLong("min-frequency"),
@@ -23,7 +23,7 @@ struct ReportArguments: ParsableArguments {
     }
 }
 
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: ParsableCommand, CommonOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write the conformance check as one self-contained HTML page.",
@@ -37,6 +37,7 @@ struct ReportCommand: ParsableCommand {
     )
 
     @OptionGroup var ingest: IngestArguments
+    @OptionGroup var common: CommonOptions
 
     @Option(name: .customLong("map"), help: ArgumentHelp("The designed journey map (YAML).", valueName: "file"))
     var mapPath: String
@@ -50,11 +51,11 @@ struct ReportCommand: ParsableCommand {
             help: ArgumentHelp("A customer without a goal whose last row is at most this long before the end of the log is in progress (e.g. 30d, 12h).", valueName: "duration"))
     var inProgressWindow: String = "30d"
 
-    @Option(name: .customLong("as-of"),
+    @Option(name: .customLong("as-of"), parsing: .unconditional,
             help: ArgumentHelp("The end of the log for outcomes (ISO 8601). Default: the latest timestamp read.", valueName: "time"))
     var asOf: String?
 
-    @Option(name: .customLong("by"), help: ArgumentHelp("Show the key figures side by side per value of this attribute column.", valueName: "name"))
+    @Option(name: .customLong("by"), parsing: .unconditional, help: ArgumentHelp("Show the key figures side by side per value of this attribute column.", valueName: "name"))
     var groupBy: String?
 
     @Option(help: ArgumentHelp("A previous run's `check --format json` output: show the change of every key figure.", valueName: "file"))
