@@ -13,6 +13,16 @@ extension IngestReport {
     /// flag for an empty column, `--encoding`, …). `maxRejectRate` 1 never stops.
     public func rejectRateFailure(maxRejectRate: Double?) -> String? {
         let limit = maxRejectRate ?? IngestReport.defaultMaxRejectRate
+        if rejectionRate <= limit, rejectedLineRate > limit, let span = longestRejectedRow {
+            // Few rows, but one of them swallowed most of the input (a quote that never closes).
+            let input = span.source < inputs.count ? inputs[span.source].name : "input"
+            var message = "\(rowsRejected) of \(rowsRead) rows rejected, but they hold \(IngestReport.percent(rejectedLineRate)) of the log's lines, "
+            message += maxRejectRate == nil ? "more than half of the log" : "over --max-reject-rate \(limit)"
+            message += ": the row at \(input):\(span.line) spans \(span.lines) lines, most likely a quote that never closes. "
+            message += "Fix: correct the quoting at that line (or, if its field really is that long, raise --max-field-size)"
+            if maxRejectRate == nil { message += "; pass --max-reject-rate 1 to use the remaining rows" }
+            return message
+        }
         guard rowsRead > 0, rejectionRate > limit else { return nil }
         var message = "\(rowsRejected) of \(rowsRead) rows rejected (\(IngestReport.percent(rejectionRate))), "
         message += maxRejectRate == nil ? "more than half of the log" : "over --max-reject-rate \(limit)"

@@ -33,6 +33,13 @@ public struct IngestReport: Sendable {
     /// The first rejection of each reason (for diagnosing a mostly rejected log).
     public internal(set) var firstRejections: [RejectionReason: Rejection] = [:]
 
+    /// Lines after the first of every rejected row that spans several lines: a quote that never
+    /// closes makes the rest of a large input one rejected row, and these lines say how much
+    /// of the input that row holds (the reject-rate check counts them).
+    public internal(set) var rejectedContinuationLines = 0
+    /// The rejected row that spans the most lines, when one spans more than one.
+    public internal(set) var longestRejectedRow: RejectedSpan?
+
     /// Whether the input was read as two halves at the same time (see `IngestOptions`).
     public internal(set) var readInTwoHalves = false
 
@@ -45,6 +52,13 @@ public struct IngestReport: Sendable {
         if rejection.source < inputs.count { inputs[rejection.source].rowsRejected += 1 }
     }
 
+    /// A rejected row that spans `lines` physical lines from `line`.
+    mutating func countRejectedSpan(source: Int, line: Int, lines: Int) {
+        guard lines > 1 else { return }
+        rejectedContinuationLines += lines - 1
+        if lines > longestRejectedRow?.lines ?? 1 { longestRejectedRow = RejectedSpan(source: source, line: line, lines: lines) }
+    }
+
     /// Adds the row, line and byte counts of a report of the same input's later part
     /// (its rejections are counted one by one with `count`).
     mutating func absorb(_ later: IngestReport) {
@@ -53,6 +67,8 @@ public struct IngestReport: Sendable {
         blankLines += later.blankLines
         linesRead += later.linesRead
         bytesRead += later.bytesRead
+        rejectedContinuationLines += later.rejectedContinuationLines
+        if let span = later.longestRejectedRow, span.lines > longestRejectedRow?.lines ?? 1 { longestRejectedRow = span }
         if let first = inputs.indices.first, let other = later.inputs.first {
             inputs[first].rowsRead += other.rowsRead
         }
@@ -60,4 +76,19 @@ public struct IngestReport: Sendable {
 
     /// Share of rows read that were rejected (0 when nothing was read).
     public var rejectionRate: Double { rowsRead == 0 ? 0 : Double(rowsRejected) / Double(rowsRead) }
+
+    /// Share of the log rejected when each line of a multi-line rejected row counts as a row:
+    /// (rejected rows + their continuation lines) / (rows read + those lines). Equal to
+    /// `rejectionRate` unless a rejected row spans several lines.
+    public var rejectedLineRate: Double {
+        let total = rowsRead + rejectedContinuationLines
+        return total == 0 ? 0 : Double(rowsRejected + rejectedContinuationLines) / Double(total)
+    }
+}
+
+/// Where a rejected row spanning several lines starts, and how many lines it spans.
+public struct RejectedSpan: Sendable, Equatable {
+    public var source: Int
+    public var line: Int
+    public var lines: Int
 }

@@ -93,6 +93,7 @@ extension IngestState {
         }
         detail += pendingTruncated ? ", of which the first \(raw.count) are kept)" : ")"
         if atEnd && skipInQuote { detail += "; its quote never closes, so it runs to the end of the input" }
+        report.countRejectedSpan(source: sourceIndex, line: recordLine, lines: line - recordLine + (atLineStart ? 0 : 1))
         emit(Rejection(source: sourceIndex, line: recordLine, record: record,
                        column: skipReason == .fieldTooLarge ? skipColumn : nil,
                        reason: skipReason, detail: detail, raw: raw))

@@ -96,6 +96,39 @@ struct FieldLimitTests {
         #expect(Set(outcomes).count == 1, "\(outcomes)")
     }
 
+    /// A stray quote early in a large input makes the rest of it one rejected row (the row is
+    /// over the look-back, so it cannot be read again). Counted by rows that is 1 of 6, so the
+    /// reject-rate check also counts the lines such a row holds, and stops the run loudly.
+    @Test func strayQuoteSwallowingMostOfTheInputStopsTheRun() throws {
+        var text = "customer,activity,timestamp\n"
+        for i in 0..<5 { text += "c\(i),a,2024-01-01T00:0\(i):00Z\n" }
+        text += "c5,\"open quote,2024-01-01T00:06:00Z\n"
+        for i in 0..<60_000 { text += "c\(i % 1000),a\(i % 7),2024-01-01T01:00:00Z\n" }
+        let ingester = Ingester(options: FieldLimitTests.options(limit: 1000))
+        try ingester.begin(source: "test.csv")
+        // A plain copy, not `withUnsafeBytes` with a throwing closure (Swift 6.3.1 crashes in IRGen).
+        let bytes = Array(text.utf8)
+        let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+        defer { raw.deallocate() }
+        raw.copyBytes(from: bytes)
+        var start = 0
+        while start < raw.count {
+            let end = min(raw.count, start + (1 << 16))
+            try ingester.consume(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+            start = end
+        }
+        try ingester.endSource()
+        let (_, report) = try ingester.finish()
+        #expect(report.rowsRead == 6)
+        #expect(report.sampleRejections.map(\.line) == [7])
+        #expect(report.longestRejectedRow == RejectedSpan(source: 0, line: 7, lines: 60_001))
+        #expect(report.rejectedContinuationLines == 60_000)
+        #expect(report.rejectionRate < 0.5)
+        let failure = try #require(report.rejectRateFailure(maxRejectRate: nil))
+        #expect(failure.contains("the row at test.csv:7 spans 60001 lines, most likely a quote that never closes"))
+        #expect(report.rejectRateFailure(maxRejectRate: 1) == nil)
+    }
+
     @Test func endlessRowOfSmallFieldsIsOneRejection() {
         var bytes = FieldLimitTests.header
         var cells = [UInt8](repeating: UInt8(ascii: ","), count: 40 << 20)
