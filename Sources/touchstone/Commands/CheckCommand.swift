@@ -40,16 +40,7 @@ struct CheckCommand: ParsableCommand, CommonOptionsCommand {
             help: ArgumentHelp("Write one CSV row per customer: customer,fitness,conformant,outcome,deviations.", valueName: "file"))
     var perCustomer: String?
 
-    @Option(name: .customLong("in-progress-window"),
-            help: ArgumentHelp("A customer without a goal whose last row is at most this long before the end of the log is in progress (e.g. 30d, 12h).", valueName: "duration"))
-    var inProgressWindow: String = "30d"
-
-    @Option(name: .customLong("as-of"), parsing: .unconditional,
-            help: ArgumentHelp("The end of the log for outcomes (ISO 8601). Default: the latest timestamp read.", valueName: "time"))
-    var asOf: String?
-
-    @Option(name: .customLong("by"), parsing: .unconditional, help: ArgumentHelp("Repeat the key figures per value of this attribute column (mapped automatically).", valueName: "name"))
-    var groupBy: String?
+    @OptionGroup var outcomes: OutcomeArguments
 
     @Option(name: .customLong("fail-under"),
             help: ArgumentHelp("Exit 1 when conformance, fitness (mean) or completion is below this share, e.g. conformance=0.85. Repeatable.", valueName: "name=share"))
@@ -67,7 +58,6 @@ struct CheckCommand: ParsableCommand, CommonOptionsCommand {
 
     mutating func validate() throws {
         if failOnRegression && baseline == nil { throw ValidationError("--fail-on-regression needs --baseline FILE") }
-        do { _ = try DurationText.parse(inProgressWindow) } catch { throw ValidationError("--in-progress-window: \(error.message)") }
         for t in failUnder { do { _ = try Threshold(parsing: t, .under) } catch { throw ValidationError(error.message) } }
         for t in failOver { do { _ = try Threshold(parsing: t, .over) } catch { throw ValidationError(error.message) } }
     }
@@ -79,9 +69,7 @@ struct CheckCommand: ParsableCommand, CommonOptionsCommand {
         request.perCustomer = perCustomer
         request.html = html
         report.apply(to: &request)
-        do { request.options.inProgressWindow = try DurationText.parse(inProgressWindow) } catch { throw FrontendError(message: "--in-progress-window: \(error.message)") }
-        request.options.asOf = try asOf.map { try TimeArgument.parse($0, zone: ingest.timezone, flag: "--as-of") }
-        request.options.groupBy = groupBy
+        try outcomes.apply(to: &request, zone: ingest.timezone)
         do {
             request.thresholds = try failUnder.map { text throws(ThresholdError) in try Threshold(parsing: text, .under) }
                 + failOver.map { text throws(ThresholdError) in try Threshold(parsing: text, .over) }
@@ -93,3 +81,27 @@ struct CheckCommand: ParsableCommand, CommonOptionsCommand {
 }
 
 extension CheckFormat: ExpressibleByArgument {}
+
+/// How outcomes are decided and figures grouped, shared by `check` and `report`.
+struct OutcomeArguments: ParsableArguments {
+    @Option(name: .customLong("in-progress-window"),
+            help: ArgumentHelp("A customer without a goal whose last row is at most this long before the end of the log is in progress (e.g. 30d, 12h).", valueName: "duration"))
+    var inProgressWindow: String = "30d"
+
+    @Option(name: .customLong("as-of"), parsing: .unconditional,
+            help: ArgumentHelp("The end of the log for outcomes (ISO 8601). Default: the latest timestamp read.", valueName: "time"))
+    var asOf: String?
+
+    @Option(name: .customLong("by"), parsing: .unconditional, help: ArgumentHelp("Repeat the key figures per value of this attribute column (mapped automatically).", valueName: "name"))
+    var groupBy: String?
+
+    mutating func validate() throws {
+        do { _ = try DurationText.parse(inProgressWindow) } catch { throw ValidationError("--in-progress-window: \(error.message)") }
+    }
+
+    func apply(to request: inout CheckRequest, zone: TimeZoneSpec) throws {
+        do { request.options.inProgressWindow = try DurationText.parse(inProgressWindow) } catch { throw FrontendError(message: "--in-progress-window: \(error.message)") }
+        request.options.asOf = try asOf.map { try TimeArgument.parse($0, zone: zone, flag: "--as-of") }
+        request.options.groupBy = groupBy
+    }
+}

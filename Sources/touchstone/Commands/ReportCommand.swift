@@ -47,32 +47,17 @@ struct ReportCommand: ParsableCommand, CommonOptionsCommand {
 
     @OptionGroup var report: ReportArguments
 
-    @Option(name: .customLong("in-progress-window"),
-            help: ArgumentHelp("A customer without a goal whose last row is at most this long before the end of the log is in progress (e.g. 30d, 12h).", valueName: "duration"))
-    var inProgressWindow: String = "30d"
-
-    @Option(name: .customLong("as-of"), parsing: .unconditional,
-            help: ArgumentHelp("The end of the log for outcomes (ISO 8601). Default: the latest timestamp read.", valueName: "time"))
-    var asOf: String?
-
-    @Option(name: .customLong("by"), parsing: .unconditional, help: ArgumentHelp("Show the key figures side by side per value of this attribute column.", valueName: "name"))
-    var groupBy: String?
+    @OptionGroup var outcomes: OutcomeArguments
 
     @Option(help: ArgumentHelp("A previous run's `check --format json` output: show the change of every key figure.", valueName: "file"))
     var baseline: String?
-
-    mutating func validate() throws {
-        do { _ = try DurationText.parse(inProgressWindow) } catch { throw ValidationError("--in-progress-window: \(error.message)") }
-    }
 
     func run() throws {
         var request = CheckRequest(mapPath: mapPath)
         request.output = output
         request.reportOnly = true
         report.apply(to: &request)
-        do { request.options.inProgressWindow = try DurationText.parse(inProgressWindow) } catch { throw FrontendError(message: "--in-progress-window: \(error.message)") }
-        request.options.asOf = try asOf.map { try TimeArgument.parse($0, zone: ingest.timezone, flag: "--as-of") }
-        request.options.groupBy = groupBy
+        try outcomes.apply(to: &request, zone: ingest.timezone)
         request.baseline = baseline
         try CheckFrontend.run(request, ingest: ingest)
     }
