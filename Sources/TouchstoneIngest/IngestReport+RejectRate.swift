@@ -18,7 +18,7 @@ extension IngestReport {
             let input = span.source < inputs.count ? inputs[span.source].name : "input"
             var message = "\(rowsRejected) of \(rowsRead) rows rejected, but they hold \(IngestReport.percent(rejectedLineRate)) of the log's lines, "
             message += maxRejectRate == nil ? "more than half of the log" : "over --max-reject-rate \(limit)"
-            message += ": the row at \(input):\(span.line) spans \(span.lines) lines, most likely a quote that never closes. "
+            message += ": the row at \(input):\(span.line) spans \(span.lines) lines, most likely a stray quote that opens a field running to a later quote or to the end of the input. "
             message += "Fix: correct the quoting at that line (or, if its field really is that long, raise --max-field-size)"
             if maxRejectRate == nil { message += "; pass --max-reject-rate 1 to use the remaining rows" }
             return message

@@ -46,7 +46,12 @@ struct HostileInputTests {
         for _ in 0..<1_000_000 { bytes += Array("xxxxxxxxx\n".utf8) }
         bytes += Array("\",2024-01-01T10:00:00Z\nc3,b,2024-01-01T11:00:00Z\n".utf8)
         let path = try HostileInputTests.write(bytes, "quoted.csv", in: dir)
-        let r = try CLI.run(["stats", "--format", "json", "--max-field-size", "1000", path])
+        // One rejected row holding a million of the log's lines stops the run (exit 2, naming
+        // the line); accepted deliberately, it is one rejection.
+        let stopped = try CLI.run(["stats", "--format", "json", "--max-field-size", "1000", path])
+        #expect(stopped.status == 2)
+        #expect(stopped.stderr.contains("the row at \(path):3 spans 1000001 lines"), "\(stopped.stderr)")
+        let r = try CLI.run(["stats", "--format", "json", "--max-field-size", "1000", "--max-reject-rate", "1", path])
         #expect(r.status == 0, "\(r.stderr)")
         let ingest = CLI.json(r.stdout)
         #expect(ingest?["rows_read"] as? Int == 3, "\(r.stdout.prefix(600))")
