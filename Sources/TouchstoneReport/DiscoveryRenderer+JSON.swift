@@ -39,17 +39,8 @@ extension DiscoveryRenderer {
         w.beginArray()
         let visible = Set(r.view.edges)
         for i in r.view.allEdges {
-            let e = g.edges[i]
             w.beginObject()
-            w.field("source", g.nodes[e.from].name)
-            w.field("target", g.nodes[e.to].name)
-            w.field("frequency", e.frequency)
-            w.field("customers", e.customers)
-            w.field("share", e.share)
-            w.key("mean_s"); seconds(e.duration.mean)
-            w.key("median_s"); seconds(e.duration.median)
-            w.key("p90_s"); seconds(e.duration.p90)
-            w.key("max_s"); seconds(Double(e.duration.max))
+            edgeFields(g, i, &w)
             w.field("visible", visible.contains(i))
             w.endObject()
         }
@@ -137,17 +128,8 @@ extension DiscoveryRenderer {
                 w.key("edges")
                 w.beginArray()
                 for i in segment.edgesByFrequency {
-                    let e = sg.edges[i]
                     w.beginObject()
-                    w.field("source", sg.nodes[e.from].name)
-                    w.field("target", sg.nodes[e.to].name)
-                    w.field("frequency", e.frequency)
-                    w.field("customers", e.customers)
-                    w.field("share", e.share)
-                    w.key("mean_s"); seconds(e.duration.mean)
-                    w.key("median_s"); seconds(e.duration.median)
-                    w.key("p90_s"); seconds(e.duration.p90)
-                    w.key("max_s"); seconds(Double(e.duration.max))
+                    edgeFields(sg, i, &w)
                     w.endObject()
                 }
                 w.endArray()
@@ -157,5 +139,22 @@ extension DiscoveryRenderer {
             w.endObject()
         }
         w.endObject()
+    }
+
+    /// The fields of edge `i` of `g` (one object of `edges`, without `visible`).
+    private func edgeFields(_ g: DirectlyFollowsGraph, _ i: Int, _ w: inout JSONWriter) {
+        func seconds(_ micros: Double?) {
+            if let micros { w.numberLiteral(DecimalFormat.seconds(micros: micros)) } else { w.null() }
+        }
+        let e = g.edges[i]
+        w.field("source", g.nodes[e.from].name)
+        w.field("target", g.nodes[e.to].name)
+        w.field("frequency", e.frequency)
+        w.field("customers", e.customers)
+        w.field("share", e.share)
+        w.key("mean_s"); seconds(e.duration.mean)
+        w.key("median_s"); seconds(e.duration.median)
+        w.key("p90_s"); seconds(e.duration.p90)
+        w.key("max_s"); seconds(Double(e.duration.max))
     }
 }

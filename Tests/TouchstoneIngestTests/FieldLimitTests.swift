@@ -14,6 +14,16 @@ struct FieldLimitTests {
         return options
     }
 
+    /// The rejections (`line:column:reason`) and used customers of `text` read in each chunk
+    /// size, one string per size: a result that does not depend on chunking gives one value.
+    static func outcomes(_ text: String, chunks: [Int], options: IngestOptions = IngestOptions()) -> [String] {
+        chunks.map { chunk in
+            let o = ingest(Array(text.utf8), chunk: chunk, options: options)
+            return o.rejects.map { "\($0.line):\($0.column ?? 0):\($0.reason)" }.joined(separator: " ")
+                + " used \(o.events.map(\.customer))"
+        }
+    }
+
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         let d = ContinuousClock.now - start
         return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
@@ -56,12 +66,7 @@ struct FieldLimitTests {
         let text = "customer,activity,timestamp\r\nc1,\"a\"a field that is much longer\r\n"
             + "a field of more than 24 bytes,\"2023-01-01T00\r\nc1,\"a\"b\r\nthe end of that quoted field\",x\r\n"
             + "c2,b,2024-01-01T00:00:00Z\r\n"
-        var outcomes: [String] = []
-        for chunk in [1, 2, 3, 5, 8, 13, 40, 1000] {
-            let o = ingest(Array(text.utf8), chunk: chunk, options: FieldLimitTests.options(limit: 24))
-            outcomes.append(o.rejects.map { "\($0.line):\($0.column ?? 0):\($0.reason)" }.joined(separator: " ")
-                            + " used \(o.events.map(\.customer))")
-        }
+        let outcomes = FieldLimitTests.outcomes(text, chunks: [1, 2, 3, 5, 8, 13, 40, 1000], options: FieldLimitTests.options(limit: 24))
         #expect(outcomes.first == "2:2:badQuoting 3:1:fieldTooLarge used [\"c2\"]")
         #expect(Set(outcomes).count == 1, "\(outcomes)")
     }
@@ -70,12 +75,7 @@ struct FieldLimitTests {
     /// and the lines after it are read again, for every chunk size.
     @Test func strayQuoteAfterAnOversizedFieldCostsOneLine() {
         let text = "customer,activity,timestamp\nc0,a,2024-01-01T00:00:00Z\na field of more than 24 bytes,\"x\nc1,b,2024-01-01T00:01:00Z\n"
-        var outcomes: [String] = []
-        for chunk in [1, 2, 3, 5, 1000] {
-            let o = ingest(Array(text.utf8), chunk: chunk, options: FieldLimitTests.options(limit: 24))
-            outcomes.append(o.rejects.map { "\($0.line):\($0.column ?? 0):\($0.reason)" }.joined(separator: " ")
-                            + " used \(o.events.map(\.customer))")
-        }
+        let outcomes = FieldLimitTests.outcomes(text, chunks: [1, 2, 3, 5, 1000], options: FieldLimitTests.options(limit: 24))
         #expect(outcomes.first == "3:1:fieldTooLarge used [\"c0\", \"c1\"]")
         #expect(Set(outcomes).count == 1, "\(outcomes)")
     }
@@ -87,12 +87,8 @@ struct FieldLimitTests {
     /// an unterminated quote at the end of the input, for every chunk size.
     @Test func extraFieldsBeforeAStrayQuoteGiveOneReasonForEveryChunkSize() {
         let text = "customer;activity;timestamp\nc1;a;01.01.2025 08:00:00;x;y;z;01.01.20\"5 08:00;w"
-        var outcomes: [String] = []
-        for chunk in [1, 7, 40, 45, 50, 1000] {
-            let o = ingest(Array(text.utf8), chunk: chunk)
-            outcomes.append(o.rejects.map { "\($0.line):\($0.reason)" }.joined(separator: " "))
-        }
-        #expect(outcomes.first == "2:unterminatedQuote")
+        let outcomes = FieldLimitTests.outcomes(text, chunks: [1, 7, 40, 45, 50, 1000])
+        #expect(outcomes.first == "2:7:unterminatedQuote used []")  // field 7 holds the quote
         #expect(Set(outcomes).count == 1, "\(outcomes)")
     }
 
