@@ -33,7 +33,7 @@ extension IngestState {
         (slotOfColumn, columnOfSlot) = IngestState.slotLayout(resolved)
         slotStart = IntSlots(count: columnOfSlot.count)
         slotLength = IntSlots(count: columnOfSlot.count)
-        if worker == nil {
+        if worker == nil && router == nil {
             let started = InternWorker(template: table)
             worker = started
             block = started.nextBlock()

@@ -97,6 +97,10 @@ extension IngestState {
         emit(Rejection(source: sourceIndex, line: recordLine, record: record,
                        column: skipReason == .fieldTooLarge ? skipColumn : nil,
                        reason: skipReason, detail: detail, raw: raw))
+        if let router {
+            // Cut, or open to the end of the input: it would swallow the rows after it.
+            if pendingTruncated || (atEnd && skipInQuote) { router.aloneRow(raw) } else { router.unparsedRow(raw) }
+        }
         if capturing { captured = [] }
         resetRecord()
         recordOpen = false

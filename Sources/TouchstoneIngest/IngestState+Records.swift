@@ -40,6 +40,7 @@ extension IngestState {
             captured = []
             if expectingHeader {
                 expectingHeader = false
+                routeHeader()
                 if tooLargeColumn >= 0 {
                     fatal = IngestError(source: sourceName, line: recordLine, column: tooLargeColumn + 1,
                                         message: "header field is over \(maxFieldBytes) bytes")
@@ -61,6 +62,7 @@ extension IngestState {
         }
         record += 1
         report.rowsRead += 1
+        routeRecord()
         if detecting {
             bufferRecord()
         } else {
@@ -97,6 +99,12 @@ extension IngestState {
             let format = timestampParser.map { _ in currentFormat?.description ?? "the timestamp format" } ?? "a timestamp"
             let reason = timestampParser?.failureReason(scratch.slice(slotStart[2], slotLength[2])).map { ": " + $0 } ?? ""
             reject(.badTimestamp, column: columnOfSlot[2] + 1, "cannot read '\(value)' as \(format)\(reason)")
+            return
+        }
+        if let router {
+            // Splitting: the row was written to its piece already; count it and its customer.
+            router.countCustomer(slotBytes(0))
+            report.rowsUsed += 1
             return
         }
         guard let block else { return }

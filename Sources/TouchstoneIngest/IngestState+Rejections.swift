@@ -45,6 +45,7 @@ extension IngestState {
         let column = discardedColumn
         let place = discardedErrorLine == recordLine ? "" : " (on line \(discardedErrorLine))"
         reject(.badQuoting, column: column, "field \(column): a quote inside an unquoted field, or text after a closing quote\(place)")
+        router?.unparsedRow(rawRecord())
         if capturing { captured = [] }
         resetRecord()
         recordOpen = false
@@ -73,6 +74,7 @@ extension IngestState {
         report.rowsRead += 1
         emit(Rejection(source: sourceIndex, line: recordLine, record: record, column: column,
                        reason: reason, detail: "field \(column): " + detail + "; the lines after it are read again", raw: first))
+        router?.aloneRow(first)
         if capturing { captured = [] }
         resetRecord()
         line = recordLine + 1

@@ -93,6 +93,8 @@ struct IngestState: ~Copyable {
 
     // Validated rows go in blocks to the interning thread (created with the first mapping).
     var worker: InternWorker?
+    /// Splitting: where every row's raw bytes go; no events are kept then.
+    var router: PieceRouter?
     var block: RowBlock?
 
     // Timestamps.

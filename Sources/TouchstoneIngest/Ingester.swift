@@ -37,11 +37,16 @@ public final class Ingester {
     /// How far the search for the end of the column sample got in `preamble`.
     private var sampleProgress = ColumnFillSample.Progress()
 
-    /// - Parameter onRejection: called once per rejected row, in input order.
-    public init(options: IngestOptions, onRejection: ((Rejection) -> Void)? = nil) {
+    /// - Parameters:
+    ///   - onRejection: called once per rejected row, in input order.
+    ///   - router: splitting: every row's raw bytes go to the piece of its customer (see
+    ///     `PieceRouter`); rows are validated and counted as usual, but no events are kept (the
+    ///     returned table is empty) and every input is read front to back.
+    public init(options: IngestOptions, onRejection: ((Rejection) -> Void)? = nil, router: PieceRouter? = nil) {
         self.options = options
         state = .allocate(capacity: 1)
         state.initialize(to: IngestState(options: options, onRejection: onRejection))
+        state.pointee.router = router
     }
 
     deinit {
@@ -59,7 +64,7 @@ public final class Ingester {
         for input in inputs {
             sources.append(try ByteSource(input, maxExpansion: options.maxExpansion, encoding: options.encoding))
         }
-        if sources.count == 1, case .file(let path) = inputs[0], let threshold = options.parallelThresholdBytes,
+        if sources.count == 1, state.pointee.router == nil, case .file(let path) = inputs[0], let threshold = options.parallelThresholdBytes,
            let size = sources[0].plainSize, size >= threshold {
             try sources[0].decideEncoding()
             if !sources[0].transcodes, var result = try ingestInTwoHalves(path: path, size: size) {
@@ -133,6 +138,7 @@ public final class Ingester {
             return
         }
         try process(bytes, at: offset)
+        if let failure = state.pointee.router?.failure { throw failure }
     }
 
     /// Ends the current input, flushing a last record without a line terminator.
@@ -178,6 +184,10 @@ public final class Ingester {
         }
         try state.pointee.endSource()
         if let error = state.pointee.fatal { throw error }
+        if let router = state.pointee.router {
+            router.endInput()
+            if let failure = router.failure { throw failure }
+        }
         parser = nil
         sourceOpen = false
     }
@@ -214,6 +224,8 @@ public final class Ingester {
         state.pointee.report.inputs[index].delimiter = dialect.delimiter
         state.pointee.report.inputs[index].lineEnd = dialect.lineEnd == 0x0D ? .cr : dialect.crlf ? .crlf : .lf
         if dialect.bomLength > 0 { state.pointee.report.inputs[index].byteOrderMark = true }
+        state.pointee.router?.beginInput(index, lineEnd: dialect.lineEnd == 0x0D ? [0x0D] : dialect.crlf ? [0x0D, 0x0A] : [0x0A],
+                                         byteOrderMark: dialect.bomLength > 0)
         let bytes = preamble
         preamble = []
         // The preamble is the input's start.

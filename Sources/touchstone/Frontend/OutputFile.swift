@@ -54,6 +54,11 @@ struct OutputFile {
         if !ok { try failed() }
     }
 
+    func write(raw bytes: UnsafeRawBufferPointer) throws(FrontendError) {
+        guard bytes.count > 0 else { return }
+        if fwrite(bytes.baseAddress, 1, bytes.count, stream) != bytes.count { try failed() }
+    }
+
     /// Writes every piece `produce` hands to the sink straight into the file's buffered
     /// stream, in order; the first failed write is thrown once `produce` returns (later
     /// pieces are dropped).
