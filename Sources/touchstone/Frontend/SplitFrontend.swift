@@ -35,7 +35,8 @@ enum SplitFrontend {
                 throw FrontendError(message: "--output-dir \(directory): cannot rename \(staging) into place: " + String(cString: strerror(errno)))
             }
             for piece in 0..<pieces where router.rowsPerPiece[piece] > 0 {
-                Diagnostics.note("\(writer.pieceName(piece)): \(router.rowsPerPiece[piece]) rows, \(router.customersPerPiece[piece]) customers")
+                let rows = router.rowsPerPiece[piece], customers = router.customersPerPiece[piece]
+                Diagnostics.note("\(writer.pieceName(piece)): \(rows) row\(rows == 1 ? "" : "s"), \(customers) customer\(customers == 1 ? "" : "s")")
             }
             let empty = router.rowsPerPiece.filter { $0 == 0 }.count
             Diagnostics.note("\(report.rowsRead) rows (\(report.rowsUsed) used, \(report.rowsRejected) rejected) of \(inputs.count) input\(inputs.count == 1 ? "" : "s") split into \(pieces) piece\(pieces == 1 ? "" : "s") in \(directory)"
