@@ -3,7 +3,7 @@
 
     touchstone_spark.py --input DIR_OR_CSV... --pieces N --work DIR [--map MAP] [--as-of TIME]
                         [--case COLUMN] [--delimiter C] [--touchstone PATH] [--master URL]
-                        [--keep-pieces DIR] [-- SUMMARIZE_FLAGS...]
+                        [--keep-pieces DIR [--split-only]] [-- SUMMARIZE_FLAGS...]
 
 1. Reads the CSV exports (a folder's *.csv files, or files, in name order) with Spark
    (header, multiLine, RFC 4180 quotes), keeping each row's file and position.
@@ -51,9 +51,13 @@ def parse_arguments(argv):
     p.add_argument("--master", default=None, help="Spark master (default: spark-submit's, else local[2])")
     p.add_argument("--keep-pieces", dest="keep_pieces", default=None,
                    help="also copy each piece's CSV to DIR/piece-K.csv (local runs, debugging)")
+    p.add_argument("--split-only", dest="split_only", action="store_true",
+                   help="only write the pieces to --keep-pieces (Spark's `touchstone split`), no summaries")
     a = p.parse_args(argv)
     if a.pieces < 1:
         p.error("--pieces must be at least 1")
+    if a.split_only and not a.keep_pieces:
+        p.error("--split-only needs --keep-pieces DIR")
     a.extra = extra
     return a
 
@@ -163,6 +167,13 @@ def main(argv):
                 yield finish()
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+    if a.split_only:
+        written = rows.rdd.mapPartitions(lambda p: pieces_of(p, lambda path, piece: None)).collect()
+        spark.stop()
+        for piece, count, _ in sorted(written):
+            print("piece %d: %d rows" % (piece, count), file=sys.stderr)
+        return
 
     as_of = a.as_of
     if as_of is None:
