@@ -62,16 +62,31 @@ def parse_arguments(argv):
     return a
 
 
-def input_files(paths):
+def is_remote(path):
+    return "://" in path and not path.startswith("file://")
+
+
+def input_files(paths, spark):
+    """The CSV files to read, each folder's *.csv in name order. Local paths are listed by
+    Python; remote ones (hdfs://, s3a://, …) through Spark's Hadoop file system."""
     files = []
     for path in paths:
-        if os.path.isdir(path):
-            files += sorted(glob.glob(os.path.join(path, "*.csv")))
+        if is_remote(path):
+            jvm = spark.sparkContext._jvm
+            hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
+            fs = hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+            if fs.getFileStatus(hadoop_path).isDirectory():
+                files += sorted(str(st.getPath().toString()) for st in fs.listStatus(hadoop_path)
+                                if st.isFile() and st.getPath().getName().endswith(".csv"))
+            else:
+                files.append(path)
+        elif os.path.isdir(path):
+            files += sorted(os.path.abspath(f) for f in glob.glob(os.path.join(path, "*.csv")))
         else:
-            files.append(path)
+            files.append(os.path.abspath(path))
     if not files:
         sys.exit("error: no CSV files in " + ", ".join(paths))
-    return [os.path.abspath(f) for f in files]
+    return files
 
 
 def run(command, **kwargs):
@@ -99,18 +114,29 @@ def detected_columns(touchstone, first_file, extra):
 
 def main(argv):
     a = parse_arguments(argv)
+    from pyspark import SparkConf
     from pyspark.sql import SparkSession, functions as F
 
-    files = input_files(a.input)
-    mapping, detected_delimiter = detected_columns(a.touchstone, files[0], a.extra)
-    customer = a.case or mapping["case"]
-    delimiter = a.delimiter or detected_delimiter or ","
-
-    builder = SparkSession.builder.appName("touchstone-summaries").config("spark.ui.enabled", "false")
-    if a.master or "spark.master" not in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
-        builder = builder.master(a.master or "local[2]")
-    spark = builder.getOrCreate()
+    # spark-submit's --master wins; run as a plain script, it is local[2] unless --master says.
+    conf = SparkConf().setAppName("touchstone-summaries")
+    if a.master:
+        conf.setMaster(a.master)
+    elif not conf.contains("spark.master"):
+        conf.setMaster("local[2]")
+    if not conf.contains("spark.ui.enabled"):
+        conf.set("spark.ui.enabled", "false")
+    spark = SparkSession.builder.config(conf=conf).getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+
+    files = input_files(a.input, spark)
+    if a.case and a.delimiter:
+        customer, delimiter = a.case, a.delimiter
+    elif is_remote(files[0]):
+        sys.exit("error: give --case and --delimiter for remote inputs (they are detected from a local first file)")
+    else:
+        mapping, detected_delimiter = detected_columns(a.touchstone, files[0], a.extra)
+        customer = a.case or mapping["case"]
+        delimiter = a.delimiter or detected_delimiter or ","
 
     # Every column as text, as in the file; multiLine keeps quoted line breaks inside a row
     # and reads each file as one split, so monotonically_increasing_id is the row's position.

@@ -23,6 +23,21 @@ enum LogLoader {
         let ingester = Ingester(options: arguments.options, onRejection: rejectsFile.map { writer in { writer.write($0) } })
         var (table, report) = try ingester.ingest(inputs.map(InputSource.init(argument:)))
         try rejectsFile?.close()
+        noteIngest(report)
+        if report.rowsRejected > 0 {
+            Diagnostics.note("\(report.rowsRejected) of \(report.rowsRead) rows rejected" + (arguments.rejects == nil ? " (see --rejects FILE)" : ""))
+        }
+        if let failure = report.rejectRateFailure(maxRejectRate: arguments.maxRejectRate) {
+            throw FrontendError(message: failure)
+        }
+        let events = table
+        table = EventTable()  // the log below holds the only reference, so reordering frees as it goes
+        return LoadedLog(log: EventLog(events, removeDuplicates: arguments.dedupe), report: report)
+    }
+
+    /// Notes on stderr about what was detected while reading: columns, per-input dialects and
+    /// formats (or the one timestamp format), encodings, replaced and invalid bytes.
+    static func noteIngest(_ report: IngestReport) {
         for mapping in report.mappings.prefix(1) {
             let detected = mapping.columns.filter(\.detected)
             if !detected.isEmpty {
@@ -58,15 +73,6 @@ enum LogLoader {
                 Diagnostics.note("\(input.name):\(line): bytes that are not valid UTF-8 (the first such line); rows are used with these bytes as they are (shown as U+FFFD); if this export is Windows-1252 or Latin-1, pass --encoding windows-1252 (or --encoding latin1)")
             }
         }
-        if report.rowsRejected > 0 {
-            Diagnostics.note("\(report.rowsRejected) of \(report.rowsRead) rows rejected" + (arguments.rejects == nil ? " (see --rejects FILE)" : ""))
-        }
-        if let failure = report.rejectRateFailure(maxRejectRate: arguments.maxRejectRate) {
-            throw FrontendError(message: failure)
-        }
-        let events = table
-        table = EventTable()  // the log below holds the only reference, so reordering frees as it goes
-        return LoadedLog(log: EventLog(events, removeDuplicates: arguments.dedupe), report: report)
     }
 
     /// `PATH: encoding …, delimiter …, line ends …, timestamp format …` for one of several inputs.

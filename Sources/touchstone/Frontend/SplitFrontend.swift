@@ -23,6 +23,7 @@ enum SplitFrontend {
                                     router: router)
             let (_, report) = try ingester.ingest(inputs.map(InputSource.init(argument:)))
             try rejectsFile?.close()
+            LogLoader.noteIngest(report)
             if report.rowsRejected > 0 {
                 Diagnostics.note("\(report.rowsRejected) of \(report.rowsRead) rows rejected" + (arguments.rejects == nil ? " (see --rejects FILE)" : "")
                     + "; they are in the pieces too (rows without a customer id in piece \(router.pieceWithoutCustomer))")
