@@ -240,11 +240,14 @@ struct DocumentedFlagsTests {
         "--build-tests", "--skip-build", "--help", "--package-path", "--sanitize",
         "--headless", "--dump-dom", "--no-sandbox", "--screenshot", "--window-size",  // Chromium's
         "--bogus",  // the README's example of an unknown option
+        "--input", "--work", "--touchstone", "--master", "--keep-pieces", "--split-only",  // the Spark recipe's
+        "--deploy-mode", "--num-executors", "--executor-cores", "--executor-memory", "--conf", "--archives",  // spark-submit's
+        "--static-swift-stdlib",
     ]
 
     @Test func everyDocumentedFlagExists() throws {
         var known = Set<String>()
-        for command in [["stats"], ["discover"], ["check"], ["report"], ["map", "validate"], ["map", "draft"], []] {
+        for command in [["stats"], ["discover"], ["check"], ["report"], ["map", "validate"], ["map", "draft"], ["split"], []] {
             let help = try CLI.run(["help"] + command).stdout
             for match in help.matches(of: /--[a-z][a-z0-9-]+/) { known.insert(String(match.output)) }
         }
