@@ -92,9 +92,8 @@ public struct ConformanceReport: Sendable {
         fitnessP10 = summary.fitnessQuantile(0.1)
         fitnessP50 = summary.fitnessQuantile(0.5)
         let customers = summary.figures.customers
-        func stats(_ durations: [Int64]) -> (Double?, Double?) {
-            var d = durations
-            return d.withUnsafeMutableBufferPointer { (percentile($0, 0.5), percentile($0, 0.9)) }
+        func stats(_ durations: DurationSketch) -> (Double?, Double?) {
+            (durations.quantile(0.5), durations.quantile(0.9))
         }
         var designed: [Transition] = []
         var designedPairs = Set<StepPair>()
@@ -143,7 +142,7 @@ public struct ConformanceReport: Sendable {
         timing = map.steps.map { step in
             let waits = summary.waits(into: step.id)
             let (median, p90) = stats(waits)
-            let over = step.within.map { limit in waits.reduce(0) { $0 + ($1 > limit ? 1 : 0) } } ?? 0
+            let over = summary.stepOverLimit[step.id] ?? 0
             return StepTiming(step: step.id, stage: map.stages[step.stage].id, events: summary.stepEvents[step.id] ?? 0,
                               customers: summary.stepCustomers[step.id] ?? 0, median: median, p90: p90, within: step.within, overLimit: over)
         }

@@ -50,7 +50,8 @@ struct MergePropertyTests {
         #expect(a.stages == b.stages, "stages, \(context)")
         #expect(a.stepCustomers == b.stepCustomers, "stepCustomers, \(context)")
         #expect(a.stepEvents == b.stepEvents, "stepEvents, \(context)")
-        #expect(a.stepWaits.mapValues { $0.sorted() } == b.stepWaits.mapValues { $0.sorted() }, "stepWaits, \(context)")
+        #expect(a.stepWaits == b.stepWaits, "stepWaits, \(context)")
+        #expect(a.stepOverLimit == b.stepOverLimit, "stepOverLimit, \(context)")
         #expect(a.moments == b.moments, "moments, \(context)")
         #expect(Set(a.groups.keys) == Set(b.groups.keys), "groups, \(context)")
         for (k, v) in a.groups { if let w = b.groups[k] { expectSame(v, w, "group \(k), \(context)") } }
