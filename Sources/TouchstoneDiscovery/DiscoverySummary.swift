@@ -195,7 +195,7 @@ public struct LevelSummary: Sendable, Equatable {
         for e in graph.sortedEdges {
             let c = graph.counters[e]
             let n = c.frequency
-            let sketch = DurationSketch(graph.durations[offset..<(offset + n)])
+            let sketch = DurationSketch(Array(graph.durations[offset..<(offset + n)]))
             edges.append(Edge(from: nodeIndex[Int(c.from)], to: nodeIndex[Int(c.to)], frequency: n, customers: c.customers, durations: sketch))
             offset += n
         }
@@ -476,7 +476,7 @@ private struct SummaryVariantWalker: TraceWalker {
         for v in 0..<grouping.count {
             let steps = grouping.sequence(VariantID(v)).map { nodeIndex[Int($0)] }
             result.append(.init(steps: steps, customers: counts[v],
-                                throughput: DurationSketch(grouped[starts[v]..<(starts[v] + counts[v])]), firstSeen: earliest[v]))
+                                throughput: DurationSketch(Array(grouped[starts[v]..<(starts[v] + counts[v])])), firstSeen: earliest[v]))
         }
         return result
     }
