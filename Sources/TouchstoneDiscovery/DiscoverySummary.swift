@@ -8,8 +8,10 @@ import TouchstoneTraces
 /// the whole log gives (see there for what differs: only orders that depend on input
 /// positions, and quantiles of compacted duration sets).
 ///
-/// Counts add up under `merge` because no customer is in two pieces; `firstSeen` times take the
-/// minimum; duration sets merge as `DurationSketch`es (`compactAbove: DurationSketch.exactLimit`).
+/// Counts add up under `merge` because no customer is in two pieces (nothing can check that:
+/// pieces sharing a customer give wrong customer counts, visits and variants); `firstSeen`
+/// times take the minimum; duration sets merge as `DurationSketch`es
+/// (`compactAbove: DurationSketch.exactLimit`).
 ///
 /// Canonical order (after `init`, `merge` and decoding), so that equal data gives equal
 /// summaries and equal bytes whatever the merge order:
@@ -166,6 +168,8 @@ public struct LevelSummary: Sendable, Equatable {
     public var edges: [Edge]
     public var variants: [Variant]
 
+    /// Aggregates from their parts, put in canonical order. Every `from`, `to` and step must be
+    /// an index into `nodes` (a programming error otherwise; decoding checks files).
     public init(nodes: [Node] = [], edges: [Edge] = [], variants: [Variant] = []) {
         self.nodes = nodes
         self.edges = edges
