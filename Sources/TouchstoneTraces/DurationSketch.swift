@@ -53,7 +53,23 @@ public struct DurationSketch: Sendable, Equatable {
 
     /// Exact values (in any order).
     public init<S: Sequence>(_ values: S) where S.Element == Int64 {
-        for v in values { append(v) }
+        self.init(Array(values))
+    }
+
+    /// Exact values (in any order): one tight loop, not generic (a summary builds a sketch
+    /// from every edge's and every variant's durations).
+    public init(_ kept: [Int64]) {
+        var total = WideSum(), lo = Int64.max, hi = Int64.min
+        for v in kept {
+            total.add(v)
+            if v < lo { lo = v }
+            if v > hi { hi = v }
+        }
+        count = kept.count
+        sum = total
+        min = lo
+        max = hi
+        self.values = kept
     }
 
     /// Whether quantiles are exact (every value kept).
