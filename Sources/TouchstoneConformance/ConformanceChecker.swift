@@ -771,14 +771,19 @@ struct Accumulator {
             if !ids.isEmpty { summary.deviationExamples[checkerNames(k), default: []] += ids }
         }
         for (k, ids) in summary.deviationExamples { summary.deviationExamples[k] = ConformanceSummary.smallest(ids) }
+        var overLimit = [Int](repeating: 0, count: stepCount)
         for (k, tally) in zip(transitionPairs, transitions) {
             summary.transitions[StepPair(map.steps[k / stepCount].id, map.steps[k % stepCount].id)] = tally
+            if let limit = map.steps[k % stepCount].within, let values = tally.durations.values {
+                for v in values where v > limit { overLimit[k % stepCount] += 1 }
+            }
         }
         for (s, step) in map.steps.enumerated() {
             if stepCustomers[s] > 0 { summary.stepCustomers[step.id] = stepCustomers[s] }
             if stepEvents[s] > 0 { summary.stepEvents[step.id] = stepEvents[s] }
             if stepConformant[s] > 0 { summary.stepConformant[step.id] = stepConformant[s] }
             if startCounts[s] > 0 { summary.startSteps[step.id] = startCounts[s] }
+            if overLimit[s] > 0 { summary.stepOverLimit[step.id] = overLimit[s] }
         }
         for (i, stage) in map.stages.enumerated() where stageReached[i] > 0 || stageDropped[i] > 0 {
             var t = StageTally()

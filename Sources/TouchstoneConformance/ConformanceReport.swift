@@ -85,6 +85,12 @@ public struct ConformanceReport: Sendable {
     public let timing: [StepTiming]
     /// `--by` groups by value (bytewise order).
     public let groups: [(value: String, figures: KeyFigures)]
+    /// The figures that are approximate, one phrase each; empty from a log, and from a summary
+    /// whose duration sets all stayed exact (see `DurationSketch`).
+    public let approximate: [String]
+
+    /// The phrase for sketched durations (also used by discover's outputs).
+    public static let approximateDurations = "median and p90 durations (from a summary's duration sketches: within 0.5%)"
 
     public init(map: JourneyMap, summary: ConformanceSummary) {
         self.map = map
@@ -92,9 +98,8 @@ public struct ConformanceReport: Sendable {
         fitnessP10 = summary.fitnessQuantile(0.1)
         fitnessP50 = summary.fitnessQuantile(0.5)
         let customers = summary.figures.customers
-        func stats(_ durations: [Int64]) -> (Double?, Double?) {
-            var d = durations
-            return d.withUnsafeMutableBufferPointer { (percentile($0, 0.5), percentile($0, 0.9)) }
+        func stats(_ durations: DurationSketch) -> (Double?, Double?) {
+            (durations.quantile(0.5), durations.quantile(0.9))
         }
         var designed: [Transition] = []
         var designedPairs = Set<StepPair>()
@@ -143,10 +148,11 @@ public struct ConformanceReport: Sendable {
         timing = map.steps.map { step in
             let waits = summary.waits(into: step.id)
             let (median, p90) = stats(waits)
-            let over = step.within.map { limit in waits.reduce(0) { $0 + ($1 > limit ? 1 : 0) } } ?? 0
+            let over = summary.stepOverLimit[step.id] ?? 0
             return StepTiming(step: step.id, stage: map.stages[step.stage].id, events: summary.stepEvents[step.id] ?? 0,
                               customers: summary.stepCustomers[step.id] ?? 0, median: median, p90: p90, within: step.within, overLimit: over)
         }
+        approximate = summary.transitions.values.contains { !$0.durations.isExact } ? [Self.approximateDurations] : []
         groups = summary.groups.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }.map { ($0.key, $0.value) }
     }
 }

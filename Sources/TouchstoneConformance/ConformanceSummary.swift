@@ -70,12 +70,10 @@ public struct StepPair: Sendable, Hashable, Comparable {
 public struct TransitionTally: Sendable, Equatable {
     public var count = 0
     public var customers = 0
-    /// Every duration (µs), in no particular order.
-    public var durations: [Int64] = []
+    /// The durations (µs): every one in a single pass; a summary file keeps them as a sketch
+    /// (see `DurationSketch`).
+    public var durations = DurationSketch()
     public init() {}
-    public static func == (a: Self, b: Self) -> Bool {
-        a.count == b.count && a.customers == b.customers && a.durations.sorted() == b.durations.sorted()
-    }
 }
 
 /// Customers reaching a stage, and dropping out there.
@@ -118,18 +116,21 @@ public struct ConformanceSummary: Sendable, Equatable {
     /// Per step id: time since the previous mapped event for each of its events (µs); the first
     /// mapped event of a trace has none. Derived from `transitions` (the durations of the
     /// transitions into the step), so it costs no memory of its own.
-    public var stepWaits: [String: [Int64]] {
-        var waits: [String: [Int64]] = [:]
-        for (pair, tally) in transitions { waits[pair.to, default: []] += tally.durations }
+    public var stepWaits: [String: DurationSketch] {
+        var waits: [String: DurationSketch] = [:]
+        for (pair, tally) in transitions { waits[pair.to, default: DurationSketch()].merge(tally.durations) }
         return waits
     }
 
     /// `stepWaits` of one step.
-    public func waits(into step: String) -> [Int64] {
-        var waits: [Int64] = []
-        for (pair, tally) in transitions where pair.to == step { waits += tally.durations }
+    public func waits(into step: String) -> DurationSketch {
+        var waits = DurationSketch()
+        for (pair, tally) in transitions where pair.to == step { waits.merge(tally.durations) }
         return waits
     }
+    /// Per step id with a `within` limit: events whose wait (see `stepWaits`) is over the limit.
+    /// Counted exactly while checking, so a summary keeps it exact.
+    public var stepOverLimit: [String: Int] = [:]
     /// Per moment-of-truth step id.
     public var moments: [String: MomentTally] = [:]
     /// Key figures per value of the `--by` attribute (the customer's first event's value).
@@ -169,7 +170,10 @@ public struct ConformanceSummary: Sendable, Equatable {
     ///
     /// - Throws: `MergeError` when the two were made with a different `asOf` or window
     ///   (their outcomes would not agree).
-    public mutating func merge(_ other: ConformanceSummary) throws(MergeError) {
+    ///
+    /// With `compactDurations`, merged duration sets larger than `DurationSketch.exactLimit`
+    /// become sketches (summary files); without, every duration is kept (a single pass).
+    public mutating func merge(_ other: ConformanceSummary, compactDurations: Bool = false) throws(MergeError) {
         guard asOf == other.asOf else {
             throw MergeError(message: "summaries were checked as of different times (\(asOf) and \(other.asOf) µs); use one --as-of for every piece")
         }
@@ -186,7 +190,7 @@ public struct ConformanceSummary: Sendable, Equatable {
             var t = transitions[k, default: TransitionTally()]
             t.count += v.count
             t.customers += v.customers
-            t.durations += v.durations
+            t.durations.merge(v.durations, compactAbove: compactDurations ? DurationSketch.exactLimit : nil)
             transitions[k] = t
         }
         for (k, v) in other.stages {
@@ -195,6 +199,7 @@ public struct ConformanceSummary: Sendable, Equatable {
         }
         stepCustomers.merge(other.stepCustomers, uniquingKeysWith: +)
         stepEvents.merge(other.stepEvents, uniquingKeysWith: +)
+        stepOverLimit.merge(other.stepOverLimit, uniquingKeysWith: +)
         for (k, v) in other.moments {
             var m = moments[k, default: MomentTally()]
             m.reached += v.reached; m.reachedCompleted += v.reachedCompleted

@@ -86,7 +86,7 @@ public struct DirectlyFollowsGraph: Sendable {
     public init(_ log: EventLog, level: DiscoveryLevel = .touchpoint) throws(DiscoveryError) {
         try log.requireLevel(level)
         let names = log.nodeNames(level)
-        var builder = Builder(nodeCount: names.count, merge: level.mergesVisits)
+        var builder = GraphBuilder(nodeCount: names.count, merge: level.mergesVisits)
         log.walk(level, &builder)
         self.level = level
         self.customers = log.traceCount
@@ -104,8 +104,8 @@ public struct DirectlyFollowsGraph: Sendable {
     }
 }
 
-/// The counting state of `DirectlyFollowsGraph.init`.
-private struct Builder: TraceWalker {
+/// The counting state of `DirectlyFollowsGraph.init` (and of `DiscoverySummary`).
+struct GraphBuilder: TraceWalker {
     let nodeCount: Int
     let merge: Bool
     var table: EdgeIndexTable

@@ -17,6 +17,9 @@ public enum DiscoveryError: Error, Equatable, Sendable, CustomStringConvertible 
     case malformedCondition(String)
     /// The time window is empty (`since` is not before `until`).
     case emptyTimeWindow(since: Int64, until: Int64)
+    /// An option that selects or splits events (`--since`, `--until`, `--where`, `--by`) was
+    /// given with a summary, which keeps aggregates and no events.
+    case needsEvents(String)
 
     public var description: String {
         switch self {
@@ -38,6 +41,8 @@ public enum DiscoveryError: Error, Equatable, Sendable, CustomStringConvertible 
             return "where condition \(quoted(text)) is not of the form NAME=VALUE"
         case .emptyTimeWindow(let since, let until):
             return "empty time window: since \(formatTimestamp(since)) is not before until \(formatTimestamp(until))"
+        case .needsEvents(let option):
+            return "\(option) needs the events, which a summary does not keep; run on the log instead"
         }
     }
 }

@@ -88,16 +88,22 @@ public struct StageFunnel: Sendable, Equatable {
                 depthCount[depth] += 1
             }
         }
-        var reached = log.traceCount
+        self.init(depthCount: depthCount, customers: log.traceCount, names: order.map { names.name($0) }, explicitOrder: explicitOrder)
+    }
+
+    /// The funnel of `customers` customers of which `depthCount[d]` completed exactly `d`
+    /// steps of the funnel `names`.
+    init(depthCount: [Int], customers total: Int, names: [String], explicitOrder: Bool) {
+        var reached = total
         var steps: [Step] = []
-        for (p, id) in order.enumerated() {
+        for (p, name) in names.enumerated() {
             reached -= depthCount[p]  // customers with depth ≥ p + 1
             let customers = reached
             let previous = steps.last?.customers
             let fromPrevious: Double
             if let previous { fromPrevious = previous == 0 ? 0 : Double(customers) / Double(previous) } else { fromPrevious = 1 }
-            steps.append(Step(stage: names.name(id), customers: customers,
-                              share: log.traceCount == 0 ? 0 : Double(customers) / Double(log.traceCount),
+            steps.append(Step(stage: name, customers: customers,
+                              share: total == 0 ? 0 : Double(customers) / Double(total),
                               fromPrevious: fromPrevious))
         }
         self.steps = steps

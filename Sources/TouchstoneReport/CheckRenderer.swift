@@ -120,6 +120,12 @@ public struct CheckRenderer: Sendable {
         w.field("p50", r.fitnessP50)
         w.endObject()
         w.field("completion_rate", f.completionRate)
+        if !r.approximate.isEmpty {
+            w.key("approximate")
+            w.beginArray()
+            for a in r.approximate { w.string(a) }
+            w.endArray()
+        }
         w.key("outcomes")
         w.beginObject()
         for o in Outcome.allCases { w.field(o.name, f.outcome(o)) }
@@ -287,6 +293,7 @@ public struct CheckRenderer: Sendable {
         line("Period: \(period)   As of: \(formatTimestamp(s.asOf))")
         line("Conformant: \(f.conformant) (\(pct(f.conformanceRate)))   Mean fitness: \(fixed(f.meanFitness))   p10: \(fixed(r.fitnessP10))   p50: \(fixed(r.fitnessP50))")
         line("Outcomes: completed \(f.outcome(.completed)) (\(pct(f.completionRate))), in progress \(f.outcome(.inProgress)), dropped out \(f.outcome(.droppedOut))")
+        for a in r.approximate { line("Approximate: \(a)") }
 
         lines.append("")
         lines.append("Deviations (customers with each type)")

@@ -100,6 +100,7 @@ public struct HTMLReportRenderer: Sendable {
         let period = (s.firstEvent.map(formatTimestamp) ?? "–") + " – " + (s.lastEvent.map(formatTimestamp) ?? "–")
         meta.append("Period: " + period)
         meta.append("Outcomes as of " + (s.asOf == 0 && s.lastEvent == nil ? "–" : formatTimestamp(s.asOf)))
+        for a in r.approximate { meta.append("Approximate: " + a) }
         let changes = Dictionary((verdicts.baseline?.changes ?? []).map { ($0.figure, $0) }, uniquingKeysWith: { a, _ in a })
         func kpi(_ id: String, _ label: String, _ value: String, raw: String, sub: String, figure: String?) -> HTMLNode {
             var children: [HTMLNode] = [

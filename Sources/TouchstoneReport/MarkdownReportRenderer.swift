@@ -44,6 +44,7 @@ public struct MarkdownReportRenderer: Sendable {
         out += "| Customers | Events | Conformance | Mean fitness | Completion |\n|---:|---:|---:|---:|---:|\n"
         out += "| " + H.grouped(f.customers) + " | " + H.grouped(s.events) + " | " + H.pct(f.conformanceRate) + " | "
             + H.fixed(f.meanFitness) + " | " + H.pct(f.completionRate) + " |\n"
+        for a in r.approximate { out += "\nApproximate: " + e(a) + ".\n" }
         if let b = verdicts.baseline, !b.changes.isEmpty {
             let shown = b.changes.filter { ["customers", "conformance", "fitness", "completion"].contains($0.figure) }
             out += "\nSince the baseline: " + shown.map { c in

@@ -1,6 +1,7 @@
 import Testing
 import TouchstoneConformance
 import TouchstoneIngest
+import TouchstoneTraces
 
 /// Small traces with verdicts worked out by hand from journey-semantics.md; each expectation
 /// sits beside its trace with the reasoning.
@@ -425,7 +426,7 @@ struct HandComputedSummaryTests {
         // Designed: a→c (over optional b), c→d, d→e; not designed: a→d (Q), c→c (R).
         func tally(_ count: Int, _ customers: Int, _ durations: [Int64]) -> TransitionTally {
             var t = TransitionTally()
-            t.count = count; t.customers = customers; t.durations = durations
+            t.count = count; t.customers = customers; t.durations = DurationSketch(durations)
             return t
         }
         #expect(summary.transitions == [
@@ -435,7 +436,7 @@ struct HandComputedSummaryTests {
             StepPair("a", "d"): tally(1, 1, [2 * d]),
             StepPair("c", "c"): tally(2, 1, [d, d]),
         ])
-        #expect(summary.stepWaits.mapValues { $0.sorted() } == ["c": [d, d, d, d], "d": [d, 2 * d], "e": [d, 3 * d]])
+        #expect(summary.stepWaits.mapValues { $0.values?.sorted() } == ["c": [d, d, d, d], "d": [d, 2 * d], "e": [d, 3 * d]])
         var s1 = StageTally(); s1.reached = 3; s1.droppedOut = 1  // P, Q, R; R drops out at c
         var s2 = StageTally(); s2.reached = 2  // P, Q
         #expect(summary.stages == ["s1": s1, "s2": s2])

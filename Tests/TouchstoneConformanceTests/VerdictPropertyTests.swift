@@ -102,7 +102,7 @@ struct VerdictPropertyTests {
                 .check(log) { verdicts[$0.customer] = $0 }
             let context = "round \(round): \(describe(map)) rows \(rows)"
             var figures = KeyFigures()
-            var stepEvents: [String: Int] = [:], stepCustomers: [String: Int] = [:], stepWaits: [String: [Int64]] = [:]
+            var stepEvents: [String: Int] = [:], stepCustomers: [String: Int] = [:], stepWaits: [String: [Int64]] = [:], overLimit: [String: Int] = [:]
             var stages: [String: StageTally] = [:]
             var transitions: [StepPair: TransitionTally] = [:]
             var moments: [String: MomentTally] = [:]
@@ -132,7 +132,10 @@ struct VerdictPropertyTests {
                     if i > 0 {
                         let wait = e.time - mapped[i - 1].time
                         stepWaits[id, default: []].append(wait)
-                        if let w = map.steps[e.step].within, wait > w { deviationEvents[Deviation(.tooSlow, id), default: 0] += 1 }
+                        if let w = map.steps[e.step].within, wait > w {
+                            deviationEvents[Deviation(.tooSlow, id), default: 0] += 1
+                            overLimit[id, default: 0] += 1
+                        }
                         let pair = StepPair(map.steps[mapped[i - 1].step].id, id)
                         var t = transitions[pair] ?? TransitionTally()
                         t.count += 1
@@ -158,7 +161,8 @@ struct VerdictPropertyTests {
             MergePropertyTests.expectSame(summary.figures, figures, context)
             #expect(summary.stepEvents == stepEvents, "stepEvents, \(context)")
             #expect(summary.stepCustomers == stepCustomers, "stepCustomers, \(context)")
-            #expect(summary.stepWaits.mapValues { $0.sorted() } == stepWaits.mapValues { $0.sorted() }, "stepWaits, \(context)")
+            #expect(summary.stepWaits.mapValues { $0.values?.sorted() } == stepWaits.mapValues { $0.sorted() }, "stepWaits, \(context)")
+            #expect(summary.stepOverLimit == overLimit, "stepOverLimit, \(context)")
             #expect(summary.stages == stages, "stages, \(context)")
             #expect(summary.transitions == transitions, "transitions, \(context)")
             #expect(summary.moments == moments, "moments, \(context)")
