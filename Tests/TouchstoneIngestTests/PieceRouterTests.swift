@@ -225,3 +225,67 @@ struct PieceRouterTests {
         }
     }
 }
+
+@Suite("PieceRouter on random documents")
+struct PieceRouterPropertyTests {
+    /// A random export: quoted fields with delimiters, quotes and line breaks, empty and
+    /// missing ids, stray quotes, ragged rows, bad timestamps, CRLF or LF, maybe a BOM and a
+    /// last row without a line end.
+    static func document(_ rng: inout SplitMix64) -> [UInt8] {
+        let crlf = rng.next() % 2 == 0
+        let end = crlf ? "\r\n" : "\n"
+        var text = (rng.next() % 4 == 0 ? "\u{FEFF}" : "") + "customer_id,touchpoint,timestamp,note" + end
+        let rows = Int(rng.next() % 40)
+        for i in 0..<rows {
+            let customer = ["c\(rng.next() % 12)", "", "  c\(rng.next() % 3) ", "\"c\(rng.next() % 5)\"", "Zoë\(rng.next() % 2)"][Int(rng.next() % 5)]
+            let touchpoint = ["home", "\"a,b\"", "\"say \"\"hi\"\"\"", "x\"y", "\"two\(end)lines\""][Int(rng.next() % 5)]
+            let timestamp = rng.next() % 9 == 0 ? "not a time" : "2024-01-0\(1 + rng.next() % 9)T10:00:00Z"
+            var row = "\(customer),\(touchpoint),\(timestamp),n\(i)"
+            switch rng.next() % 12 {
+            case 0: row = customer  // ragged: only the id
+            case 1: row += ",extra"
+            case 2: row = "\(customer),\"open,\(timestamp),n"  // a quote that may never close
+            default: break
+            }
+            text += row
+            if i < rows - 1 || rng.next() % 2 == 0 { text += end }
+        }
+        return Array(text.utf8)
+    }
+
+    @Test func randomDocumentsReconcile() {
+        var rng = SplitMix64(state: 20_261_201)
+        var checked = 0, withOpenQuote = 0
+        for round in 0..<150 {
+            let inputs = (0..<Int(1 + rng.next() % 2)).map { _ in Self.document(&rng) }
+            var options = IngestOptions()
+            options.timestampFormat = .iso8601
+            let whole = ingestLog(inputs, options: options)
+            guard whole.error == nil else { continue }
+            checked += 1
+            if whole.reasons[.unterminatedQuote] != nil { withOpenQuote += 1 }
+            let pieces = Int(1 + rng.next() % 4)
+            let chunk = [1, 3, 64, nil][Int(rng.next() % 4)]
+            let writer = MemoryPieceWriter()
+            let router = PieceRouter(pieces: pieces, writer: writer)
+            let split = ingestLog(inputs, chunk: chunk, options: options, router: router)
+            #expect(split.read == whole.read && split.used == whole.used, "round \(round)")
+            var read = 0, used = 0, rejected = 0
+            var seen = Set<String>()
+            for piece in 0..<pieces where !writer.inputs(of: piece).isEmpty {
+                let got = ingestLog(writer.inputs(of: piece), options: options)
+                #expect(got.error == nil, "round \(round) piece \(piece): \(got.error ?? "")")
+                read += got.read; used += got.used; rejected += got.rejected
+                for (customer, journey) in got.journeys {
+                    #expect(!seen.contains(customer), "round \(round): \(customer) in two pieces")
+                    seen.insert(customer)
+                    #expect(journey == whole.journeys[customer], "round \(round): \(customer)")
+                }
+            }
+            #expect(read == whole.read && used == whole.used && rejected == whole.rejected,
+                    "round \(round): \(read)/\(used)/\(rejected) vs \(whole.read)/\(whole.used)/\(whole.rejected)")
+            #expect(seen == Set(whole.journeys.keys), "round \(round)")
+        }
+        #expect(checked > 120 && withOpenQuote > 10, "\(checked) documents, \(withOpenQuote) with an unterminated quote")
+    }
+}
