@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "TouchstoneDiscovery", targets: ["TouchstoneDiscovery"]),
         .library(name: "TouchstoneConformance", targets: ["TouchstoneConformance"]),
         .library(name: "TouchstoneReport", targets: ["TouchstoneReport"]),
+        .library(name: "TouchstoneSummary", targets: ["TouchstoneSummary"]),
         .executable(name: "touchstone", targets: ["touchstone"]),
     ],
     dependencies: [
@@ -45,10 +46,16 @@ let package = Package(
             name: "TouchstoneReport",
             dependencies: ["TouchstoneIngest", "TouchstoneTraces", "TouchstoneDiscovery", "TouchstoneConformance"]
         ),
+        // Mergeable summaries of customer-disjoint pieces: the file container over the
+        // discovery and conformance aggregates (docs/summary-format.md).
+        .target(
+            name: "TouchstoneSummary",
+            dependencies: ["CZlib", "TouchstoneIngest", "TouchstoneTraces", "TouchstoneDiscovery", "TouchstoneConformance"]
+        ),
         .executableTarget(
             name: "touchstone",
             dependencies: [
-                "TouchstoneIngest", "TouchstoneTraces", "TouchstoneDiscovery", "TouchstoneConformance", "TouchstoneReport",
+                "TouchstoneIngest", "TouchstoneTraces", "TouchstoneDiscovery", "TouchstoneConformance", "TouchstoneReport", "TouchstoneSummary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -587,7 +587,7 @@ extension KeyFigures {
     mutating func add(fitness: Double, conformant: Bool, outcome: Outcome, mask: UInt8) {
         customers += 1
         if conformant { self.conformant += 1 }
-        fitnessSum += fitness
+        addFitness(fitness)
         outcomes[outcome.rawValue] += 1
         if mask != 0 {
             for t in 0..<deviationCustomers.count where mask & (1 << UInt8(t)) != 0 { deviationCustomers[t] += 1 }

@@ -5,14 +5,14 @@ import TouchstoneTraces
 
 extension KeyFigures {
     func encode(into w: inout BinaryWriter) {
-        w.count(customers); w.count(conformant); w.double(fitnessSum)
+        w.count(customers); w.count(conformant); w.varint(fitnessUnits.high); w.fixed64(fitnessUnits.low)
         for n in outcomes { w.count(n) }
         for n in deviationCustomers { w.count(n) }
     }
 
     init(from r: inout BinaryReader) throws(BinaryFormatError) {
         self.init()
-        customers = try r.number(); conformant = try r.number(); fitnessSum = try r.double()
+        customers = try r.number(); conformant = try r.number(); fitnessUnits = WideSum(high: try r.varint(), low: try r.fixed64())
         for i in outcomes.indices { outcomes[i] = try r.number() }
         for i in deviationCustomers.indices { deviationCustomers[i] = try r.number() }
         guard conformant <= customers, outcomes.reduce(0, +) == customers, deviationCustomers.allSatisfy({ $0 <= customers }) else {

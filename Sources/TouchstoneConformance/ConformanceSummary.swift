@@ -13,13 +13,22 @@ public enum Outcome: Int, Sendable, CaseIterable, Hashable {
     }
 }
 
-/// The headline figures of a set of customers; exact under `merge` (the mean up to summation
-/// order).
+/// The headline figures of a set of customers; exact under `merge`, in any order.
 public struct KeyFigures: Sendable, Equatable {
     public var customers = 0
     public var conformant = 0
+    /// Sum of the customers' fitness values, in units of 2⁻⁶² as an exact 128-bit integer, so
+    /// that sums merge exactly and in any order (each fitness, 0…1, is rounded to 2⁻⁶² once).
+    public var fitnessUnits = WideSum()
     /// Sum of the customers' fitness values.
-    public var fitnessSum: Double = 0
+    public var fitnessSum: Double { fitnessUnits.doubleValue / KeyFigures.fitnessScale }
+    static let fitnessScale = 4_611_686_018_427_387_904.0  // 2⁶²
+
+    /// Adds one customer's fitness (0…1) to `fitnessUnits`.
+    public mutating func addFitness(_ fitness: Double) {
+        let f = fitness.isNaN ? 0 : Swift.min(1, Swift.max(0, fitness))
+        fitnessUnits.add(Int64((f * KeyFigures.fitnessScale).rounded()))
+    }
     /// Customers per outcome, indexed by `Outcome.rawValue`.
     public var outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
     /// Customers with at least one deviation of each type, indexed by `DeviationType.rawValue`.
@@ -41,7 +50,7 @@ public struct KeyFigures: Sendable, Equatable {
     public mutating func merge(_ other: KeyFigures) {
         customers += other.customers
         conformant += other.conformant
-        fitnessSum += other.fitnessSum
+        fitnessUnits.add(other.fitnessUnits)
         for i in outcomes.indices { outcomes[i] += other.outcomes[i] }
         for i in deviationCustomers.indices { deviationCustomers[i] += other.deviationCustomers[i] }
     }

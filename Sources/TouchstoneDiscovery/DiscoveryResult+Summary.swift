@@ -55,6 +55,14 @@ extension DiscoveryResult {
             stages = nil
         }
         segments = nil
+        var approximate: [String] = []
+        if levelSummary.edges.contains(where: { !$0.durations.isExact }) {
+            approximate.append("edge median and p90 durations and node median time to next (from a summary's duration sketches: within 0.5%)")
+        }
+        if levelSummary.variants.contains(where: { !$0.throughput.isExact }) {
+            approximate.append("variant median throughput times (from a summary's duration sketches: within 0.5%)")
+        }
+        self.approximate = approximate
     }
 }
 

@@ -59,6 +59,9 @@ public struct DiscoveryResult: Sendable {
     public let stages: StageAnalysis?
     /// Present with `DiscoveryOptions.segmentBy`.
     public let segments: SegmentAnalysis?
+    /// The figures that are approximate, one phrase each: empty from a log, and from a summary
+    /// whose duration sets at this level all stayed exact (see `DurationSketch`).
+    public let approximate: [String]
 
     /// Filters `log` and runs every analysis.
     public init(_ log: EventLog, options: DiscoveryOptions = DiscoveryOptions()) throws(DiscoveryError) {
@@ -80,6 +83,7 @@ public struct DiscoveryResult: Sendable {
         } else {
             stages = nil
         }
+        approximate = []
         segments = try options.segmentBy.map { name throws(DiscoveryError) in
             try SegmentAnalysis(filtered, attribute: name, level: options.level, limit: options.segmentLimit)
         }

@@ -15,6 +15,7 @@ extension DiscoveryRenderer {
         w.field("input_customers", r.inputCustomers)
         w.field("input_events", r.inputEvents)
         w.field("filters", r.filters)
+        if !r.approximate.isEmpty { w.field("approximate", r.approximate) }
         w.field("pruning", r.pruning)
         w.field("transitions", g.transitions)
         w.field("hidden_edges", r.view.hiddenEdges)

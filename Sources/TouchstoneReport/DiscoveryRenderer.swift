@@ -63,6 +63,7 @@ public struct DiscoveryRenderer: Sendable {
         var pruning = "Pruning: " + (r.pruning.isEmpty ? "none" : r.pruning.joined(separator: "; "))
         if !r.pruning.isEmpty { pruning += " (hidden: \(r.view.hiddenEdges) edges, \(r.view.hiddenNodes) nodes)" }
         return ["Filters: " + (r.filters.isEmpty ? "none" : r.filters.joined(separator: "; ")), pruning]
+            + r.approximate.map { "Approximate: " + $0 }
     }
 
     private func renderText(_ result: DiscoveryResult) -> String {

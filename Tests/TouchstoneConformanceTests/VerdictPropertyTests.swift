@@ -119,7 +119,7 @@ struct VerdictPropertyTests {
                 let mapped = zip(kept, steps).filter { $0.1 >= 0 }.map { (time: $0.0.2, step: $0.1) }
                 figures.customers += 1
                 if v.conformant { figures.conformant += 1 }
-                figures.fitnessSum += v.fitness
+                figures.addFitness(v.fitness)
                 figures.outcomes[v.outcome.rawValue] += 1
                 for t in Set(v.deviations.map(\.type)) { figures.deviationCustomers[t.rawValue] += 1 }
                 for d in v.deviations { deviationCustomers[d, default: 0] += 1 }

@@ -25,6 +25,10 @@ struct CheckCommand: ParsableCommand, CommonOptionsCommand {
     @Option(name: .customLong("map"), help: ArgumentHelp("The designed journey map (YAML).", valueName: "file"))
     var mapPath: String
 
+    @Option(name: .customLong("from-summary"),
+            help: ArgumentHelp("Check a summary (`touchstone summarize`/`merge`) instead of log files: the same outputs, duration quantiles within 0.5%.", valueName: "file"))
+    var fromSummary: String?
+
     @Option(help: "Output format: text, json or markdown (a summary with a Mermaid graph of the main deviations).")
     var format: CheckFormat = .text
 
@@ -57,6 +61,7 @@ struct CheckCommand: ParsableCommand, CommonOptionsCommand {
     var failOnRegression = false
 
     mutating func validate() throws {
+        try ingest.requireLogs(unless: fromSummary)
         if failOnRegression && baseline == nil { throw ValidationError("--fail-on-regression needs --baseline FILE") }
         for t in failUnder { do { _ = try Threshold(parsing: t, .under) } catch { throw ValidationError(error.message) } }
         for t in failOver { do { _ = try Threshold(parsing: t, .over) } catch { throw ValidationError(error.message) } }
@@ -68,6 +73,7 @@ struct CheckCommand: ParsableCommand, CommonOptionsCommand {
         request.output = output
         request.perCustomer = perCustomer
         request.html = html
+        request.fromSummary = fromSummary
         report.apply(to: &request)
         try outcomes.apply(to: &request, zone: ingest.timezone)
         do {
@@ -85,8 +91,8 @@ extension CheckFormat: ExpressibleByArgument {}
 /// How outcomes are decided and figures grouped, shared by `check` and `report`.
 struct OutcomeArguments: ParsableArguments {
     @Option(name: .customLong("in-progress-window"),
-            help: ArgumentHelp("A customer without a goal whose last row is at most this long before the end of the log is in progress (e.g. 30d, 12h).", valueName: "duration"))
-    var inProgressWindow: String = "30d"
+            help: ArgumentHelp("A customer without a goal whose last row is at most this long before the end of the log is in progress (e.g. 30d, 12h; default 30d).", valueName: "duration"))
+    var inProgressWindow: String?
 
     @Option(name: .customLong("as-of"), parsing: .unconditional,
             help: ArgumentHelp("The end of the log for outcomes (ISO 8601). Default: the latest timestamp read.", valueName: "time"))
@@ -96,11 +102,16 @@ struct OutcomeArguments: ParsableArguments {
     var groupBy: String?
 
     mutating func validate() throws {
-        do { _ = try DurationText.parse(inProgressWindow) } catch { throw ValidationError("--in-progress-window: \(error.message)") }
+        if let window = inProgressWindow {
+            do { _ = try DurationText.parse(window) } catch { throw ValidationError("--in-progress-window: \(error.message)") }
+        }
     }
 
     func apply(to request: inout CheckRequest, zone: TimeZoneSpec) throws {
-        do { request.options.inProgressWindow = try DurationText.parse(inProgressWindow) } catch { throw FrontendError(message: "--in-progress-window: \(error.message)") }
+        if let window = inProgressWindow {
+            do { request.options.inProgressWindow = try DurationText.parse(window) } catch { throw FrontendError(message: "--in-progress-window: \(error.message)") }
+            request.windowGiven = true
+        }
         request.options.asOf = try asOf.map { try TimeArgument.parse($0, zone: zone, flag: "--as-of") }
         request.options.groupBy = groupBy
     }

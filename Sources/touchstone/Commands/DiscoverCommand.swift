@@ -66,10 +66,15 @@ struct DiscoverCommand: ParsableCommand, CommonOptionsCommand {
     @Option(help: "Output format: text, json, csv, dot or mermaid.")
     var format: DiscoveryFormat = .text
 
+    @Option(name: .customLong("from-summary"),
+            help: ArgumentHelp("Discover from a summary (`touchstone summarize`/`merge`) instead of log files: the same outputs, duration quantiles within 0.5%; no filters or --by.", valueName: "file"))
+    var fromSummary: String?
+
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the result to this file instead of standard output.", valueName: "file"))
     var output: String?
 
     mutating func validate() throws {
+        try ingest.requireLogs(unless: fromSummary)
         if let n = minFrequency, n < 1 { throw ValidationError("--min-frequency must be at least 1") }
         if let k = topEdges, k < 1 { throw ValidationError("--top-edges must be at least 1") }
         if case .count(let n)? = variantLimit, n < 1 { throw ValidationError("--variants must be at least 1 or all") }
@@ -83,7 +88,7 @@ struct DiscoverCommand: ParsableCommand, CommonOptionsCommand {
     }
 
     func run() throws {
-        try OutputPlan.verify(inputs: ingest.inputs, outputs: [("--output", output), ("--rejects", ingest.rejects)])
+        try OutputPlan.verify(inputs: ingest.inputs + (fromSummary.map { [$0] } ?? []), outputs: [("--output", output), ("--rejects", ingest.rejects)])
         var filter = LogFilter()
         filter.since = try since.map { try TimeArgument.parse($0, zone: ingest.timezone, flag: "--since") }
         filter.until = try until.map { try TimeArgument.parse($0, zone: ingest.timezone, flag: "--until") }
@@ -102,9 +107,16 @@ struct DiscoverCommand: ParsableCommand, CommonOptionsCommand {
         where !ConformanceChecker.roleNames.contains(name) && !reading.attributeColumns.contains(.name(name)) {
             reading.reading.attributeColumns.append(.name(name))
         }
-        let loaded = try LogLoader.load(reading)
         let result: DiscoveryResult
-        do { result = try DiscoveryResult(loaded.log, options: options) } catch { throw FrontendError(message: "\(error)") }
+        if let path = fromSummary {
+            let summary = try SummaryFrontend.discovery(from: path, inputs: ingest.inputs)
+            do { result = try DiscoveryResult(summary: summary.discovery, options: options) } catch { throw FrontendError(file: path, message: "\(error)") }
+        } else {
+            let loaded = try LogLoader.load(reading)
+            do { result = try DiscoveryResult(loaded.log, options: options) } catch { throw FrontendError(message: "\(error)") }
+        }
+        // The CSV is a plain table: what is approximate is said on stderr instead.
+        if format == .csv { for a in result.approximate { Diagnostics.note("approximate: " + a) } }
         // The CSV is a plain table: what --segments left out is said on stderr instead.
         if format == .csv, let s = result.segments, s.hiddenValues > 0 {
             Diagnostics.note("--by \(s.attribute): \(s.hiddenValues) of \(s.valueCount) values not shown "

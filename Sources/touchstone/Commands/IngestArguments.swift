@@ -7,7 +7,7 @@ import TouchstoneIngest
 struct IngestArguments: ParsableArguments {
     @Argument(help: ArgumentHelp("Log files read as one log (same columns); '-' reads standard input; .gz is decompressed.",
                                  valueName: "log"))
-    var inputs: [String]
+    var inputs: [String] = []
 
     @OptionGroup var reading: IngestOptionArguments
 
@@ -15,6 +15,12 @@ struct IngestArguments: ParsableArguments {
 
     mutating func validate() throws {
         try IngestOptionArguments.validate(inputs: inputs)
+    }
+
+    /// The usage error for a command run without logs (and, where it takes one, without
+    /// `--from-summary`): logs are optional to the parser only so that a summary can replace them.
+    func requireLogs(unless summary: String? = nil) throws {
+        if inputs.isEmpty && summary == nil { throw ValidationError("missing expected argument '<log> ...'") }
     }
 }
 

@@ -45,6 +45,10 @@ struct ReportCommand: ParsableCommand, CommonOptionsCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the page to this file instead of standard output.", valueName: "file"))
     var output: String?
 
+    @Option(name: .customLong("from-summary"),
+            help: ArgumentHelp("Report on a summary (`touchstone summarize`/`merge`) instead of log files.", valueName: "file"))
+    var fromSummary: String?
+
     @OptionGroup var report: ReportArguments
 
     @OptionGroup var outcomes: OutcomeArguments
@@ -52,10 +56,13 @@ struct ReportCommand: ParsableCommand, CommonOptionsCommand {
     @Option(help: ArgumentHelp("A previous run's `check --format json` output: show the change of every key figure.", valueName: "file"))
     var baseline: String?
 
+    func validate() throws { try ingest.requireLogs(unless: fromSummary) }
+
     func run() throws {
         var request = CheckRequest(mapPath: mapPath)
         request.output = output
         request.reportOnly = true
+        request.fromSummary = fromSummary
         report.apply(to: &request)
         try outcomes.apply(to: &request, zone: ingest.timezone)
         request.baseline = baseline

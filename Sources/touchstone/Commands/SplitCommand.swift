@@ -25,6 +25,7 @@ struct SplitCommand: ParsableCommand, CommonOptionsCommand {
     var outputDirectory: String
 
     mutating func validate() throws {
+        try ingest.requireLogs()
         guard (1...100_000).contains(pieces) else { throw ValidationError("--pieces must be between 1 and 100000, got \(pieces)") }
         if ingest.dedupe { throw ValidationError("--dedupe does not apply to split (it writes rows, not events); pass it to the commands that read the pieces") }
     }

@@ -20,6 +20,8 @@ struct StatsCommand: ParsableCommand, CommonOptionsCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the result to this file instead of standard output.", valueName: "file"))
     var output: String?
 
+    func validate() throws { try ingest.requireLogs() }
+
     func run() throws {
         try OutputPlan.verify(inputs: ingest.inputs, outputs: [("--output", output), ("--rejects", ingest.rejects)])
         let loaded = try LogLoader.load(ingest)

@@ -14,7 +14,8 @@ struct Touchstone: ParsableCommand {
         Results go to standard output (or --output); errors and notes to standard error.
         """,
         version: TouchstoneVersion.current,
-        subcommands: [StatsCommand.self, DiscoverCommand.self, MapCommand.self, CheckCommand.self, ReportCommand.self, SplitCommand.self]
+        subcommands: [StatsCommand.self, DiscoverCommand.self, MapCommand.self, CheckCommand.self, ReportCommand.self,
+                      SummarizeCommand.self, MergeCommand.self, SplitCommand.self]
     )
 
     /// Parses and runs, mapping every failure to the documented exit codes.

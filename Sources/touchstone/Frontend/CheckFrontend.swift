@@ -19,37 +19,39 @@ struct CheckRequest {
     /// `touchstone report`: the HTML report is the result (to `output`).
     var reportOnly = false
     var minFrequency = 1
+    /// `--from-summary FILE`: check a merged summary instead of a log.
+    var fromSummary: String?
+    /// Whether `--in-progress-window` was given (a summary's own window is used otherwise).
+    var windowGiven = false
 }
 
 /// Orchestrates a check: map, log, checker, renderers, thresholds. No loop over data here.
 enum CheckFrontend {
     static func run(_ request: CheckRequest, ingest: IngestArguments) throws {
-        try OutputPlan.verify(inputs: ingest.inputs + [request.mapPath] + (request.baseline.map { [$0] } ?? []),
+        try OutputPlan.verify(inputs: ingest.inputs + [request.mapPath] + (request.baseline.map { [$0] } ?? []) + (request.fromSummary.map { [$0] } ?? []),
                               outputs: [("--output", request.output), ("--per-customer", request.perCustomer), ("--html", request.html),
                                          ("--rejects", ingest.rejects)])
-        let map = try MapLoader.load(path: request.mapPath)
-        var ingest = ingest
-        // Attributes the map's segment and --by need are mapped without an --attribute flag.
-        var wanted = map.segment.map(\.attribute).filter { !ConformanceChecker.roleNames.contains($0) }
-        if let by = request.options.groupBy { wanted.append(by) }
-        for name in wanted where !ingest.attributeColumns.contains(ColumnReference.name(name)) {
-            ingest.reading.attributeColumns.append(.name(name))
-        }
+        let (map, fingerprint) = try MapLoader.loadWithFingerprint(path: request.mapPath)
         let previous = try request.baseline.map(readBaseline)
         var request = request
-        if let score = request.options.score, !ingest.attributeColumns.contains(ColumnReference.name(score)) {
-            ingest.reading.attributeColumns.append(.name(score))
-        }
         request.options.reportDetails = request.reportOnly || request.html != nil || request.format == .markdown
-        let loaded = try LogLoader.load(ingest)
-        let checker = ConformanceChecker(map: map, touchpoints: loaded.log.events.activityNames)
         var rows: [(key: [UInt8], line: String)] = []
-        let collect = request.perCustomer != nil
         let summary: ConformanceSummary
-        do {
-            summary = try checker.check(loaded.log, options: request.options,
-                                        verdict: collect ? { rows.append((Array($0.customer.utf8), CheckRenderer.perCustomerRow($0))) } : nil)
-        } catch { throw FrontendError(file: request.mapPath, message: "\(error)") }
+        if let path = request.fromSummary {
+            if request.perCustomer != nil {
+                throw FrontendError(message: "--per-customer needs the events; a summary holds none: run check on the log (or on each piece and concatenate, see docs/scale-out.md)")
+            }
+            summary = try SummaryFrontend.conformance(from: path, inputs: ingest.inputs, mapPath: request.mapPath,
+                                                       fingerprint: fingerprint, request: &request)
+        } else {
+            let loaded = try LogLoader.load(CheckFrontend.ingestArguments(ingest, map: map, options: request.options))
+            let checker = ConformanceChecker(map: map, touchpoints: loaded.log.events.activityNames)
+            let collect = request.perCustomer != nil
+            do {
+                summary = try checker.check(loaded.log, options: request.options,
+                                            verdict: collect ? { rows.append((Array($0.customer.utf8), CheckRenderer.perCustomerRow($0))) } : nil)
+            } catch { throw FrontendError(file: request.mapPath, message: "\(error)") }
+        }
         let report = ConformanceReport(map: map, summary: summary)
         let figures = summary.figures
         let thresholds = request.thresholds.map { ($0, $0.value(in: figures), $0.fails(figures)) }
@@ -95,6 +97,19 @@ enum CheckFrontend {
             for line in failed { Diagnostics.printError(line) }
             throw ExitCode(ExitStatus.thresholdFailed)
         }
+    }
+
+    /// `ingest` with the attribute columns the map's segment, `--by` and `--score` need mapped
+    /// (no `--attribute` flag needed for them).
+    static func ingestArguments(_ ingest: IngestArguments, map: JourneyMap, options: CheckOptions) -> IngestArguments {
+        var ingest = ingest
+        var wanted = map.segment.map(\.attribute).filter { !ConformanceChecker.roleNames.contains($0) }
+        if let by = options.groupBy { wanted.append(by) }
+        if let score = options.score { wanted.append(score) }
+        for name in wanted where !ingest.attributeColumns.contains(ColumnReference.name(name)) {
+            ingest.reading.attributeColumns.append(.name(name))
+        }
+        return ingest
     }
 
     /// The key figures of a previous `check --format json` output.

@@ -18,6 +18,9 @@ enum LogLoader {
 
     /// Reads `inputs` (paths, `-` for standard input) as one log, with `arguments`' options.
     static func load(inputs: [String], _ arguments: IngestOptionArguments) throws -> LoadedLog {
+        guard !inputs.isEmpty else {
+            throw FrontendError(message: "no log given: name one or more log files ('-' reads standard input)")
+        }
         for path in inputs { try refuseUnsupportedFormat(path) }
         let rejectsFile = try arguments.rejects.map { path throws(FrontendError) in try RejectsWriter(path: path, multipleInputs: inputs.count > 1, inputs: inputs) }
         let ingester = Ingester(options: arguments.options, onRejection: rejectsFile.map { writer in { writer.write($0) } })

@@ -1,4 +1,5 @@
 import TouchstoneConformance
+import TouchstoneSummary
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,9 +15,15 @@ enum MapLoader {
     ///   the file cannot be read, or every map diagnostic, pre-formatted as
     ///   `path:line:column: error: message` lines.
     static func load(path: String) throws(FrontendError) -> JourneyMap {
+        try loadWithFingerprint(path: path).map
+    }
+
+    /// The map at `path` and the fingerprint of its file's bytes (`CustomerFingerprint`), which
+    /// a summary records so that `check --from-summary` uses the map it was made with.
+    static func loadWithFingerprint(path: String) throws(FrontendError) -> (map: JourneyMap, fingerprint: UInt64) {
         let text = try readText(path)
         do {
-            return try JourneyMap(yaml: text, file: path)
+            return (try JourneyMap(yaml: text, file: path), CustomerFingerprint.of(bytes: Array(text.utf8)))
         } catch {
             throw FrontendError(formattedLines: error.description)
         }
