@@ -103,4 +103,31 @@ struct SparkRecipeTests {
         }
         #expect(total > 1_500_000)
     }
+
+    /// The recipe end to end: Spark pieces → `summarize` per piece on the executors → `merge`
+    /// → `check` and `discover --from-summary` equal a single `check` and `discover` of the
+    /// same files: every count exact, duration quantiles within 1% (and `approximate` says so).
+    @Test func mergedSummaryChecksLikeOnePass() throws {
+        let exports = try Spark.exports()
+        let work = exports.deletingLastPathComponent().appendingPathComponent("work")
+        let r = try Spark.recipe(["--input", exports.path, "--pieces", "4", "--work", work.path, "--map", SplitCommandTests.b2bMap])
+        #expect(r.status == 0, "\(r.stderr)")
+        for piece in 0..<4 { #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("piece-000\(piece).tsum").path)) }
+        let inputs = try FileManager.default.contentsOfDirectory(atPath: exports.path).sorted().map { exports.appendingPathComponent($0).path }
+        let check = try CLI.run(["check"] + inputs + ["--map", SplitCommandTests.b2bMap, "--format", "json", "--quiet"])
+        let discover = try CLI.run(["discover"] + inputs + ["--format", "json", "--quiet"])
+        let one = (check: try #require(CLI.json(check.stdout)), discover: try #require(CLI.json(discover.stdout)))
+        let merged = (check: try #require(CLI.json(String(decoding: try Data(contentsOf: work.appendingPathComponent("check.json")), as: UTF8.self))),
+                      discover: try #require(CLI.json(String(decoding: try Data(contentsOf: work.appendingPathComponent("discover.json")), as: UTF8.self))))
+        // Without --as-of the recipe takes the latest event of all pieces, as a single check does.
+        #expect(merged.check["as_of"] as? String == one.check["as_of"] as? String)
+        #expect(merged.check["customers"] as? Int == 2112 && merged.check["events"] as? Int == 20_040)
+        SummaryCommandTests.expectClose(merged.check, one.check, tolerance: 0.01)
+        SummaryCommandTests.expectClose(merged.discover, one.discover, tolerance: 0.01)
+        #expect((merged.check["approximate"] as? [String])?.isEmpty == false)
+        // Every input row is accounted for: 20,040 rows read over the pieces.
+        #expect(r.stderr.contains("4 pieces merged"))
+        let rows = r.stderr.matches(of: /piece \d+: (\d+) rows/).compactMap { Int($0.output.1) }
+        #expect(rows.count == 4 && rows.reduce(0, +) == 20_040, "\(rows)")
+    }
 }
