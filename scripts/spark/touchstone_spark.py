@@ -16,9 +16,9 @@
 5. On the driver: `touchstone merge`, then `check --from-summary` (with --map) and
    `discover --from-summary`, as JSON in the work folder.
 
-Without --as-of, a first Spark pass runs `touchstone stats` per piece and takes the latest
-event of the whole log (the default of a single `touchstone check`); give --as-of (e.g. the
-export time) to skip it. Flags after `--` go to every `touchstone summarize` (and `stats`),
+With --map and without --as-of, a first Spark pass runs `touchstone stats` per piece and takes
+the latest event of the whole log (the default of a single `touchstone check`); give --as-of
+(e.g. the export time) to skip it. Without --map, the summaries serve `discover` only. Flags after `--` go to every `touchstone summarize` (and `stats`),
 e.g. `-- --timestamp-format '%d.%m.%Y %H:%M'`.
 """
 import argparse
@@ -202,7 +202,7 @@ def main(argv):
         return
 
     as_of = a.as_of
-    if as_of is None:
+    if as_of is None and a.map:
         def last_event(path, piece):
             r = run([touchstone, "stats", path, "--format", "json", "--quiet"] + extra)
             return json.loads(r.stdout).get("last_event")
@@ -211,8 +211,9 @@ def main(argv):
 
     def summarize(path, piece):
         summary = path + ".tsum"
-        command = [touchstone, "summarize", path, "--as-of", as_of, "--output", summary, "--quiet"] + extra
+        command = [touchstone, "summarize", path, "--output", summary, "--quiet"] + extra
         if map_text is not None:
+            command += ["--as-of", as_of]
             map_path = path + ".map.yaml"
             with open(map_path, "w", encoding="utf-8") as m:
                 m.write(map_text)
@@ -243,7 +244,7 @@ def main(argv):
     if a.map:
         run([a.touchstone, "check", "--from-summary", merged, "--map", a.map, "--format", "json",
              "--output", os.path.join(a.work, "check.json"), "--quiet"])
-    print("as of %s: %d pieces merged into %s" % (as_of, len(paths), merged), file=sys.stderr)
+    print("%s%d pieces merged into %s" % ("as of %s: " % as_of if a.map else "", len(paths), merged), file=sys.stderr)
 
 
 if __name__ == "__main__":
