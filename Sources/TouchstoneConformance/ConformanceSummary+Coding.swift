@@ -86,14 +86,7 @@ extension ConformanceSummary {
         w.counts(stepConformant)
         w.count(stepScores.count)
         for (k, s) in stepScores.sorted(by: { bytewiseLess($0.key, $1.key) }) { w.string(k); w.double(s.sum); w.count(s.events) }
-        let order = variants.tallies.indices.sorted { variants.keyBytes($0).lexicographicallyPrecedes(variants.keyBytes($1)) }
-        w.count(order.count)
-        for i in order {
-            let key = variants.keyBytes(i)
-            w.count(key.count); w.raw(key)
-            let t = variants.tallies[i]
-            w.count(t.customers); w.count(t.conformant); w.double(t.fitness)
-        }
+        encodeVariants(into: &w)
         w.count(deviationExamples.count)
         for (d, ids) in deviationExamples.sorted(by: { $0.key < $1.key }) {
             d.encode(into: &w)
@@ -159,13 +152,7 @@ extension ConformanceSummary {
         startSteps = try r.counts()
         stepConformant = try r.counts()
         for _ in 0..<(try r.count()) { let k = try r.string(); stepScores[k] = ScoreTally(sum: try r.double(), events: try r.number()) }
-        let n = try r.count()
-        variants.reserveCapacity(n, bytes: 0)
-        for _ in 0..<n {
-            let key = Array(try r.raw(try r.count()))
-            let t = VariantTally(customers: try r.number(), conformant: try r.number(), fitness: try r.double())
-            variants.append(TouchpointVariant(encoded: key), t)
-        }
+        variants = try Self.decodeVariants(from: &r)
         for _ in 0..<(try r.count()) {
             let d = try Deviation(from: &r)
             var ids: [String] = []
@@ -175,6 +162,67 @@ extension ConformanceSummary {
         guard fitnessCounts.values.reduce(0, +) == figures.customers else {
             throw r.fail("fitness counts (\(fitnessCounts.values.reduce(0, +))) do not add up to the customers (\(figures.customers))")
         }
+    }
+
+    /// The touchpoint variants: a table of the distinct (encoded) touchpoint names, in order of
+    /// first use, then each variant — in bytewise order of its encoded key — as name indices with
+    /// its customers, conformant customers and fitness. Names are written once, not once per
+    /// variant step.
+    func encodeVariants(into w: inout BinaryWriter) {
+        let order = variants.tallies.indices.sorted { variants.keyBytes($0).lexicographicallyPrecedes(variants.keyBytes($1)) }
+        var index: [ArraySlice<UInt8>: Int] = [:]
+        var names: [ArraySlice<UInt8>] = []
+        var steps: [[Int]] = []
+        steps.reserveCapacity(order.count)
+        for i in order {
+            var list: [Int] = []
+            for segment in variants.keyBytes(i).split(separator: 0, omittingEmptySubsequences: false) {
+                if let k = index[segment] { list.append(k) } else {
+                    index[segment] = names.count
+                    list.append(names.count)
+                    names.append(segment)
+                }
+            }
+            steps.append(list)
+        }
+        w.count(names.count)
+        for name in names { w.count(name.count); w.raw(name) }
+        w.count(order.count)
+        for (k, i) in order.enumerated() {
+            w.count(steps[k].count)
+            for s in steps[k] { w.count(s) }
+            let t = variants.tallies[i]
+            w.count(t.customers); w.count(t.conformant); w.double(t.fitness)
+        }
+    }
+
+    static func decodeVariants(from r: inout BinaryReader) throws(BinaryFormatError) -> VariantCounts {
+        var names: [[UInt8]] = []
+        for _ in 0..<(try r.count()) {
+            let name = Array(try r.raw(try r.count()))
+            guard !name.contains(0) else { throw r.fail("a variant's touchpoint name holds a 0 byte") }
+            names.append(name)
+        }
+        var variants = VariantCounts()
+        let n = try r.count()
+        variants.reserveCapacity(n, bytes: 0)
+        var key: [UInt8] = []
+        for _ in 0..<n {
+            let k = try r.count()
+            guard k > 0, !names.isEmpty else { throw r.fail("a variant without steps or names") }
+            key.removeAll(keepingCapacity: true)
+            for j in 0..<k {
+                let s = try r.count(limit: names.count - 1)
+                if j > 0 { key.append(0) }
+                key += names[s]
+            }
+            let t = VariantTally(customers: try r.number(), conformant: try r.number(), fitness: try r.double())
+            guard t.conformant <= t.customers, t.fitness.isFinite, t.fitness >= 0, t.fitness <= 1 else {
+                throw r.fail("a variant's conformant customers or fitness out of range")
+            }
+            variants.append(TouchpointVariant(encoded: key), t)
+        }
+        return variants
     }
 
     /// Compacts every duration set (before writing a summary file).

@@ -123,6 +123,32 @@ struct MergePropertyTests {
         }
     }
 
+    /// A truncated or corrupted conformance section is an error or a valid summary, never a crash.
+    @Test func damagedEncodingsNeverCrash() throws {
+        var rng = SplitMix64(seed: 0xDA_4A6E)
+        for _ in 0..<20 {
+            let map = RandomJourneys.map(&rng, timing: true)
+            let (rows, channels) = Self.randomLog(&rng, map)
+            let (summary, _) = try Self.check(map, rows, channels, asOf: nil)
+            var w = BinaryWriter()
+            summary.encode(into: &w)
+            let good = w.bytes
+            for cut in 0..<good.count {
+                var r = BinaryReader(Array(good[0..<cut]))
+                #expect(throws: BinaryFormatError.self) { _ = try ConformanceSummary(from: &r) }
+            }
+            for _ in 0..<300 {
+                var bad = good
+                for _ in 0..<rng.int(1...3) { bad[rng.int(0...(bad.count - 1))] ^= UInt8(rng.int(1...255)) }
+                var r = BinaryReader(bad)
+                if let back = try? ConformanceSummary(from: &r) {
+                    var again = BinaryWriter()
+                    back.encode(into: &again)  // whatever decodes can be used
+                }
+            }
+        }
+    }
+
     /// The report aggregates against a naive recount from the rows and the verdicts.
     @Test func reportAggregatesMatchANaiveRecount() throws {
         var rng = SplitMix64(seed: 0x11_4E)
