@@ -5,7 +5,7 @@
 #   merge → check --from-summary, and one `touchstone check` of the whole log (unless
 #   ONE_PASS=0). Prints wall time, peak memory (/usr/bin/time -v) and sizes, and checks that
 #   the merged check's counts equal the single pass's.
-# Usage: Benchmarks/scale-out.sh [EVENTS] [FILES] [PIECES] [WORK]
+# Usage: [ONE_PASS=0] [REUSE_PIECES=1] Benchmarks/scale-out.sh [EVENTS] [FILES] [PIECES] [WORK]
 #        Benchmarks/scale-out.sh 100000000 10 10 /tmp/touchstone-scale     (≈ 8 GB per copy of the log)
 #        Benchmarks/scale-out.sh 200000 4 3 /tmp/touchstone-scale-small   (the smoke size)
 set -euo pipefail
@@ -21,8 +21,6 @@ df -h "$work" | tail -1 | awk '{print "free space in '"$work"': " $4}'
 
 swift build -c release --scratch-path .build-release --product touchstone >&2
 ts=$root/.build-release/release/touchstone
-(cd Benchmarks && swift build -c release --scratch-path .build-gen --product touchstone-loggen >&2)
-gen=$root/Benchmarks/.build-gen/release/touchstone-loggen
 
 measure() {  # measure NAME COMMAND…: runs it under /usr/bin/time -v, records wall seconds and peak RSS
     local name=$1; shift
@@ -36,6 +34,8 @@ measure() {  # measure NAME COMMAND…: runs it under /usr/bin/time -v, records 
 exports=$work/exports
 if [ ! -s "$exports/done" ]; then
     rm -rf "$exports"; mkdir -p "$exports"
+    (cd Benchmarks && swift build -c release --scratch-path .build-gen --product touchstone-loggen >&2)
+    gen=$root/Benchmarks/.build-gen/release/touchstone-loggen
     per=$(( (events + files - 1) / files ))
     "$gen" --scenario b2b --events "$events" --seed 42 --output "$work/all.csv"
     header=$(head -1 "$work/all.csv")
@@ -48,8 +48,13 @@ inputs=("$exports"/export-*.csv)
 : > "$work/results.txt"
 echo "log: $events events in ${#inputs[@]} files, $(du -cb "${inputs[@]}" | tail -1 | cut -f1) bytes; $pieces pieces" | tee -a "$work/results.txt"
 
-rm -rf "$work/pieces" "$work/summaries"; mkdir -p "$work/summaries"
-measure split "$ts" split "${inputs[@]}" --pieces "$pieces" --output-dir "$work/pieces" --quiet
+rm -rf "$work/summaries"; mkdir -p "$work/summaries"
+if [ "${REUSE_PIECES:-0}" = 1 ] && [ -d "$work/pieces" ]; then
+    echo "split: reusing $work/pieces (REUSE_PIECES=1)" | tee -a "$work/results.txt"
+else
+    rm -rf "$work/pieces"
+    measure split "$ts" split "${inputs[@]}" --pieces "$pieces" --output-dir "$work/pieces" --quiet
+fi
 # touchstone-loggen's journeys stop at its export date: the end of the log for outcomes.
 as_of=2026-07-01T00:00:00Z
 echo "as of $as_of" | tee -a "$work/results.txt"
