@@ -61,7 +61,7 @@ enum SplitFrontend {
         }
         defer { closedir(dir) }
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             if name != "." && name != ".." {
                 throw FrontendError(message: "--output-dir \(target): is not empty; split writes into a new or empty folder (so pieces of an earlier split are never mixed in)")
             }
