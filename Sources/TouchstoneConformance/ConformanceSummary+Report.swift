@@ -142,7 +142,18 @@ public struct VariantCounts: Sendable, Equatable {
     public mutating func merge(_ other: VariantCounts) {
         guard other.count > 0 else { return }
         guard count > 0 else { self = other; return }
-        var index = Dictionary(tallies.indices.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        var index = self.index
+        merge(other, index: &index)
+    }
+
+    /// Where each variant is (for `merge(_:index:)`).
+    public var index: [TouchpointVariant: Int] {
+        Dictionary(tallies.indices.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// `merge(_:)` with `index` (this one's `index`, kept up to date) built once by the caller, so
+    /// that merging many pieces does not rebuild it each time.
+    public mutating func merge(_ other: VariantCounts, index: inout [TouchpointVariant: Int]) {
         for (k, v) in other.entries {
             if let i = index[k] {
                 tallies[i].customers += v.customers

@@ -61,13 +61,14 @@ enum SummaryFrontend {
     static func merge(_ paths: [String], output: String) throws {
         try OutputPlan.verify(inputs: paths, outputs: [("--output", output)])
         guard let first = paths.first else { throw FrontendError(message: "merge needs at least one summary") }
-        var merged = try read(first)
-        for path in paths.dropFirst() {
+        var merger = JourneySummary.Merger(try read(first))
+        for (k, path) in paths.enumerated().dropFirst() {
             let piece = try read(path)
-            do { try merged.merge(piece) } catch {
-                throw FrontendError(file: path, message: "\(error) (merging into the summaries before it: \(paths.prefix { $0 != path }.joined(separator: ", ")))")
+            do { try merger.add(piece) } catch {
+                throw FrontendError(file: path, message: "\(error) (merging into the summaries before it: \(paths.prefix(k).joined(separator: ", ")))")
             }
         }
+        let merged = merger.finish()
         let bytes = try write(merged, to: output)
         let a = merged.ingest
         Diagnostics.note("\(output): \(merged.pieces) piece\(merged.pieces == 1 ? "" : "s"), \(merged.customers.count) customers, "
