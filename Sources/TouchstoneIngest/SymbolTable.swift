@@ -224,6 +224,21 @@ public struct SymbolTable: Sendable {
         return arena[start..<ends[i]]
     }
 
+    /// Per id, the symbol's first 8 bytes as a big-endian number, zero-padded: a strictly
+    /// smaller prefix means a bytewise smaller symbol (equal prefixes decide nothing).
+    public func bigEndianPrefixes() -> [UInt64] {
+        arena.withUnsafeBytes { arena in
+            var start = 0
+            return ends.map { end in
+                var p: UInt64 = 0
+                for i in start..<min(end, start + 8) { p = p << 8 | UInt64(arena[i]) }
+                p <<= 8 * UInt64(8 - min(end - start, 8))
+                start = end
+                return p
+            }
+        }
+    }
+
     /// The name of symbol `id`, decoded as UTF-8 (invalid bytes become U+FFFD); where
     /// `emptyMeansNone`, `(none)` for the missing value and `"(none)"` for a literal `(none)`.
     public func name(_ id: UInt32) -> String {

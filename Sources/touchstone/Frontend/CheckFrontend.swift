@@ -41,6 +41,8 @@ enum CheckFrontend {
             ingest.reading.attributeColumns.append(.name(score))
         }
         request.options.reportDetails = request.reportOnly || request.html != nil || request.format == .markdown
+        // The page and the Markdown summary list the top variants only: no need to name the rest.
+        if request.options.reportDetails { request.options.variantLimit = JourneyReport.defaultTopVariants }
         let loaded = try LogLoader.load(ingest)
         let checker = ConformanceChecker(map: map, touchpoints: loaded.log.events.activityNames)
         var rows: [(key: [UInt8], line: String)] = []
