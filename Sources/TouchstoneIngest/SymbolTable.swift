@@ -339,8 +339,12 @@ public struct SymbolTable: Sendable {
             var start = 0
             return ends.map { end in
                 var p: UInt64 = 0
-                for i in start..<min(end, start + 8) { p = p << 8 | UInt64(arena[i]) }
-                p <<= 8 * UInt64(8 - min(end - start, 8))
+                if end - start >= 8, let base = arena.baseAddress {
+                    p = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+                } else {
+                    for i in start..<end { p = p << 8 | UInt64(arena[i]) }
+                    p <<= 8 * UInt64(8 - (end - start))
+                }
                 start = end
                 return p
             }

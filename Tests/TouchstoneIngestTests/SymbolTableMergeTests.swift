@@ -44,6 +44,17 @@ struct SymbolTableMergeTests {
         #expect(merged.lookup("new") == UInt32(interned.count))
     }
 
+    @Test func prefixesAreTheFirstEightBytesBigEndian() {
+        let names: [[UInt8]] = [[], [0x41], [0x41, 0], [1, 2, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 6, 7, 8], [0xFF, 2, 3, 4, 5, 6, 7, 8, 9, 10]]
+        let t = Self.table(names)
+        let expected = names.map { name -> UInt64 in
+            var p: UInt64 = 0
+            for k in 0..<8 { p = p << 8 | UInt64(k < name.count ? name[k] : 0) }
+            return p
+        }
+        #expect(t.bigEndianPrefixes() == expected)
+    }
+
     @Test func droppedIndexStillFindsNames() {
         var t = Self.table(["a", "b", ""])
         t.dropIndex()
