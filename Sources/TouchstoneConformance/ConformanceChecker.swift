@@ -33,13 +33,20 @@ public struct CheckOptions: Sendable, Equatable {
     /// (`cells`) and example customers per deviation (`deviationExamples`). Off, `check` costs
     /// what it did before the report.
     public var reportDetails = false
+    /// With `reportDetails`: keep only this many variants in `ConformanceSummary.variants`, the
+    /// most frequent (customers descending, then touchpoints bytewise: the order of
+    /// `JourneyReport.topVariants`), and count the others in `VariantCounts.omitted`. The
+    /// variants are then picked by id and only the kept ones are named, so a page costs no
+    /// memory per variant. nil: keep every variant (exact under `merge`).
+    public var variantLimit: Int?
     public init(inProgressWindow: Int64 = 30 * 86_400_000_000, asOf: Int64? = nil, groupBy: String? = nil,
-                score: String? = nil, reportDetails: Bool = false) {
+                score: String? = nil, reportDetails: Bool = false, variantLimit: Int? = nil) {
         self.inProgressWindow = inProgressWindow
         self.asOf = asOf
         self.groupBy = groupBy
         self.score = score
         self.reportDetails = reportDetails
+        self.variantLimit = variantLimit
     }
 }
 
@@ -170,7 +177,6 @@ public struct ConformanceChecker: Sendable {
         let scoreColumnValues = scoreValues == nil ? noScores : table.attributes[scoreColumn]
         let details = options.reportDetails
         let order = details ? CaseOrder(log) : CaseOrder()
-        let hasChannels = table.hasChannels
         table.timestamps.withUnsafeBufferPointer { ts in
           table.activities.withUnsafeBufferPointer { acts in
             channelColumn.withUnsafeBufferPointer { channels in
@@ -187,13 +193,13 @@ public struct ConformanceChecker: Sendable {
                     accumulator.addCustomer(variant: v, outcome: outcome, mask: mask, own: own, conformant: conformant, fitness: fitness)
                     if details && mask != 0 { accumulator.addExample(trace: Int32(truncatingIfNeeded: t), variant: v, own: own, order) }
                     // Matrix cards and scores: one more walk over the rows, now that conformance is known.
-                    let trace = Int32(truncatingIfNeeded: t)
-                    if details || scoreValues != nil { for r in rows {
-                        let a = acts[r].index
-                        let s = stepOfTouchpoint[a]
-                        if s == ignoredTouchpoint { continue }
-                        if details { cells.add(a, hasChannels ? channels[r].index : 0, trace: trace, conformant: conformant) }
-                        if s >= 0, let scoreValues {
+                    if details {
+                        cells.addTrace(rows, acts, channels, stepOfTouchpoint: stepOfTouchpoint, trace: Int32(truncatingIfNeeded: t),
+                                       conformant: conformant)
+                    }
+                    if let scoreValues { for r in rows {
+                        let s = stepOfTouchpoint[acts[r].index]
+                        if s >= 0 {
                             let value = scoreValues[scoreColumnValues[r].index]
                             if !value.isNaN { scoreSums[Int(s)] += value; scoreCounts[Int(s)] += 1 }
                         }
@@ -240,18 +246,22 @@ public struct ConformanceChecker: Sendable {
                 return out
             }
             let bounds = log.traceBounds
+            let kept = options.variantLimit.map { topVariants($0, grouping, accumulator.variantCustomers, log) }
+                ?? (0..<grouping.count).filter { accumulator.variantCustomers[$0] > 0 }
+            if options.variantLimit != nil {
+                summary.variants.omitted = accumulator.variantCustomers.count { $0 > 0 } - kept.count
+            }
             // Exact sizes first: the arena is written once, never regrown and copied.
-            var bytes = 0, count = 0
+            var bytes = 0
             table.activities.withUnsafeBufferPointer { acts in
-                for v in 0..<grouping.count where accumulator.variantCustomers[v] > 0 {
+                for v in kept {
                     let t = grouping.representative[v].index
                     for r in bounds[t]..<bounds[t + 1] { bytes += encoded[acts[r].index].count + 1 }
-                    count += 1
                 }
             }
-            summary.variants.reserveCapacity(count, bytes: bytes)
+            summary.variants.reserveCapacity(kept.count, bytes: bytes)
             table.activities.withUnsafeBufferPointer { acts in
-                for v in 0..<grouping.count where accumulator.variantCustomers[v] > 0 {
+                for v in kept {
                     let t = grouping.representative[v].index
                     summary.variants.appendDistinct(ids: UnsafeBufferPointer(rebasing: acts[bounds[t]..<bounds[t + 1]]), encodedNames: encoded,
                                                     VariantTally(customers: accumulator.variantCustomers[v], conformant: accumulator.variantConformant[v],
@@ -265,6 +275,33 @@ public struct ConformanceChecker: Sendable {
             }
         }
         return summary
+    }
+
+    /// The `limit` most frequent variants among those with customers: customers descending,
+    /// then touchpoint sequences name by name, bytewise, a prefix first (the order of
+    /// `TouchpointVariant`'s encoded bytes), by one pass with a short sorted list.
+    private func topVariants(_ limit: Int, _ grouping: TraceVariants, _ customers: [Int], _ log: EventLog) -> [Int] {
+        let names = log.events.activityNames
+        let acts = log.events.activities, bounds = log.traceBounds
+        func before(_ a: Int, _ b: Int) -> Bool {
+            if customers[a] != customers[b] { return customers[a] > customers[b] }
+            let ta = grouping.representative[a].index, tb = grouping.representative[b].index
+            let ra = bounds[ta]..<bounds[ta + 1], rb = bounds[tb]..<bounds[tb + 1]
+            for k in 0..<min(ra.count, rb.count) {
+                let x = acts[ra.lowerBound + k].rawValue, y = acts[rb.lowerBound + k].rawValue
+                if x != y { return names.bytes(x).lexicographicallyPrecedes(names.bytes(y)) }
+            }
+            return ra.count < rb.count
+        }
+        var ranked: [Int] = []
+        guard limit > 0 else { return ranked }
+        for v in customers.indices where customers[v] > 0 {
+            if ranked.count == limit, let last = ranked.last, !before(v, last) { continue }
+            let at = ranked.firstIndex { before(v, $0) } ?? ranked.count
+            ranked.insert(v, at: at)
+            if ranked.count > limit { ranked.removeLast() }
+        }
+        return ranked
     }
 
     /// The display name of a deviation's subject.
@@ -617,8 +654,13 @@ struct Accumulator {
     /// Per variant, `exampleLimit` slots of trace indices (-1 empty), bytewise smallest
     /// customer id first; filled for variants with deviations only.
     var variantExamples: [Int32]
+    /// Per variant, the 8-byte prefix of its worst example once all slots are filled
+    /// (`UInt64.max` before): a customer with a greater prefix cannot enter.
+    var variantWorst: [UInt64]
     /// The same for per-customer deviations: `exampleLimit` slots at `ownExampleSlot[key]`.
     var ownExampleSlot: [DeviationKey: Int] = [:]
+    /// The keys of `ownExampleSlot` in slot order.
+    var ownExampleKeys: [DeviationKey] = []
     var ownExampleList: [Int32] = []
 
     init(_ checker: ConformanceChecker, variantCount: Int, reportDetails: Bool) {
@@ -630,6 +672,7 @@ struct Accumulator {
         variantConformant = [Int](repeating: 0, count: variantCount)
         startCounts = [Int](repeating: 0, count: stepCount)
         variantExamples = [Int32](repeating: -1, count: reportDetails ? variantCount * ConformanceSummary.exampleLimit : 0)
+        variantWorst = [UInt64](repeating: .max, count: reportDetails ? variantCount : 0)
     }
 
     /// Keeps `trace` among the examples of its variant's and its own deviations when its
@@ -637,16 +680,29 @@ struct Accumulator {
     mutating func addExample(trace: Int32, variant v: Int, own: [(key: DeviationKey, events: Int)],
                              _ order: CaseOrder) {
         let limit = ConformanceSummary.exampleLimit
-        func insert(_ list: inout [Int32], _ base: Int) { Accumulator.insertSmallest(&list, base: base, trace, order) }
-        insert(&variantExamples, v * limit)
+        // Most customers sort after the examples kept: one comparison of 8-byte prefixes
+        // (a strictly smaller prefix is a smaller id) rules them out.
+        let prefix = order.prefix[Int(trace)]
+        @inline(__always) func cannotEnter(_ list: [Int32], _ base: Int) -> Bool {
+            let worst = list[base + limit - 1]
+            return worst >= 0 && order.prefix[Int(worst)] < prefix
+        }
+        // The variant's worst prefix in an array of its own: one memory access per customer.
+        if variantWorst[v] >= prefix {
+            Accumulator.insertSmallest(&variantExamples, base: v * limit, trace, order)
+            let worst = variantExamples[v * limit + limit - 1]
+            if worst >= 0 { variantWorst[v] = order.prefix[Int(worst)] }
+        }
         for o in own {
             let base: Int
-            if let known = ownExampleSlot[o.key] { base = known } else {
+            // Few distinct keys: a scan beats hashing.
+            if let i = ownExampleKeys.firstIndex(of: o.key) { base = i * limit } else {
                 base = ownExampleList.count
+                ownExampleKeys.append(o.key)
                 ownExampleSlot[o.key] = base
                 ownExampleList += [Int32](repeating: -1, count: limit)
             }
-            insert(&ownExampleList, base)
+            if !cannotEnter(ownExampleList, base) { Accumulator.insertSmallest(&ownExampleList, base: base, trace, order) }
         }
     }
 
@@ -797,52 +853,74 @@ struct Accumulator {
     }
 }
 
-/// Events, customers and conformant customers per touchpoint × channel id, in flat tables
+/// Events, customers and conformant customers per touchpoint × channel id, in one flat table
 /// indexed by `touchpoint * channels + channel` (a dictionary of slots when that is large).
 struct CellCounter {
     let channels: Int
     private let useFlat: Bool
-    private var events: [Int]
-    private var customers: [Int]
-    private var conformant: [Int]
-    private var lastTrace: [Int32]
+    private struct Slot {
+        var events = 0, customers = 0, conformant = 0
+        /// The last trace counted among `customers`.
+        var lastTrace: Int32 = -1
+    }
+    private var slots: [Slot]
     private var sparse: [UInt64: Int] = [:]
     private var sparseKeys: [UInt64] = []
 
     init(touchpoints: Int, channels: Int) {
         self.channels = channels
         useFlat = touchpoints * channels <= 1 << 22
-        let n = useFlat ? touchpoints * channels : 0
-        events = [Int](repeating: 0, count: n)
-        customers = events
-        conformant = events
-        lastTrace = [Int32](repeating: -1, count: n)
+        slots = [Slot](repeating: Slot(), count: useFlat ? touchpoints * channels : 0)
     }
 
-    @inline(__always)
-    mutating func add(_ touchpoint: Int, _ channel: Int, trace: Int32, conformant isConformant: Bool) {
-        let slot: Int
-        if useFlat {
-            slot = touchpoint &* channels &+ channel
-        } else {
-            let key = UInt64(touchpoint) << 32 | UInt64(channel)
-            if let known = sparse[key] { slot = known } else {
-                slot = events.count
-                sparse[key] = slot
-                sparseKeys.append(key)
-                events.append(0); customers.append(0); conformant.append(0); lastTrace.append(-1)
+    /// Counts the rows of one trace (ignored touchpoints skipped); `channelIDs` is empty when
+    /// the log has no channel column.
+    mutating func addTrace(_ rows: Range<Int>, _ acts: UnsafeBufferPointer<ActivityID>, _ channelIDs: UnsafeBufferPointer<ChannelID>,
+                           stepOfTouchpoint: [Int32], trace: Int32, conformant isConformant: Bool) {
+        let hasChannels = !channelIDs.isEmpty
+        guard useFlat else {
+            for r in rows where stepOfTouchpoint[acts[r].index] != ignoredTouchpoint {
+                add(acts[r].index, hasChannels ? channelIDs[r].index : 0, trace: trace, conformant: isConformant)
+            }
+            return
+        }
+        let channels = self.channels
+        stepOfTouchpoint.withUnsafeBufferPointer { steps in
+            slots.withUnsafeMutableBufferPointer { slots in
+                for r in rows {
+                    let a = acts[r].index
+                    if steps[a] == ignoredTouchpoint { continue }
+                    let slot = a &* channels &+ (hasChannels ? channelIDs[r].index : 0)
+                    slots[slot].events &+= 1
+                    if slots[slot].lastTrace != trace {
+                        slots[slot].lastTrace = trace
+                        slots[slot].customers &+= 1
+                        if isConformant { slots[slot].conformant &+= 1 }
+                    }
+                }
             }
         }
-        events[slot] &+= 1
-        if lastTrace[slot] != trace {
-            lastTrace[slot] = trace
-            customers[slot] &+= 1
-            if isConformant { conformant[slot] &+= 1 }
+    }
+
+    private mutating func add(_ touchpoint: Int, _ channel: Int, trace: Int32, conformant isConformant: Bool) {
+        let key = UInt64(touchpoint) << 32 | UInt64(channel)
+        let slot: Int
+        if let known = sparse[key] { slot = known } else {
+            slot = slots.count
+            sparse[key] = slot
+            sparseKeys.append(key)
+            slots.append(Slot())
+        }
+        slots[slot].events &+= 1
+        if slots[slot].lastTrace != trace {
+            slots[slot].lastTrace = trace
+            slots[slot].customers &+= 1
+            if isConformant { slots[slot].conformant &+= 1 }
         }
     }
 
     func finish(into summary: inout ConformanceSummary, table: EventTable, stepOfTouchpoint: [Int32], map: JourneyMap) {
-        for slot in events.indices where events[slot] > 0 {
+        for slot in slots.indices where slots[slot].events > 0 {
             let touchpoint: Int, channel: Int
             if useFlat {
                 touchpoint = slot / channels; channel = slot % channels
@@ -853,7 +931,7 @@ struct CellCounter {
             let cell = TouchpointCell(touchpoint: table.activityName(ActivityID(rawValue: UInt32(touchpoint))),
                                       channel: table.hasChannels ? table.channelName(ChannelID(rawValue: UInt32(channel))) : "",
                                       step: s >= 0 ? map.steps[s].id : nil)
-            summary.cells[cell] = CellTally(events: events[slot], customers: customers[slot], conformant: conformant[slot])
+            summary.cells[cell] = CellTally(events: slots[slot].events, customers: slots[slot].customers, conformant: slots[slot].conformant)
         }
     }
 }
@@ -871,18 +949,8 @@ struct CaseOrder {
     init(_ log: EventLog) {
         names = log.events.caseNames
         cases = log.traceCases
-        var prefix = [UInt64](repeating: 0, count: cases.count)
-        for t in cases.indices {
-            var p: UInt64 = 0
-            var n = 0
-            for b in names.bytes(cases[t].rawValue) {
-                if n == 8 { break }
-                p = p << 8 | UInt64(b)
-                n += 1
-            }
-            prefix[t] = p << (8 * UInt64(8 - n))
-        }
-        self.prefix = prefix
+        let byName = names.bigEndianPrefixes()
+        prefix = cases.map { byName[$0.index] }
     }
 
     /// Whether trace `a`'s customer id sorts before trace `b`'s.

@@ -194,6 +194,7 @@ extension ConformanceSummary {
             let t = variants.tallies[i]
             w.count(t.customers); w.count(t.conformant); w.double(t.fitness)
         }
+        w.count(variants.omitted)
     }
 
     static func decodeVariants(from r: inout BinaryReader) throws(BinaryFormatError) -> VariantCounts {
@@ -222,6 +223,7 @@ extension ConformanceSummary {
             }
             variants.append(TouchpointVariant(encoded: key), t)
         }
+        variants.omitted = try r.number()
         return variants
     }
 

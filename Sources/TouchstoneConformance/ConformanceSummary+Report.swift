@@ -100,8 +100,15 @@ public struct VariantCounts: Sendable, Equatable {
     private var arena: [UInt8] = []
     private var ends: [Int] = []
     public private(set) var tallies: [VariantTally] = []
+    /// Distinct variants left out by `CheckOptions.variantLimit` (0 when every one is kept).
+    /// Where it is not 0, `merge` is not exact for variants: `distinct` counts a variant
+    /// of both pieces twice, and the kept ones are only each piece's most frequent.
+    public internal(set) var omitted = 0
     public init() {}
+    /// Variants kept.
     public var count: Int { tallies.count }
+    /// Distinct variants, kept or omitted.
+    public var distinct: Int { count + omitted }
     public var values: [VariantTally] { tallies }
 
     /// The encoded key of variant `i`.
@@ -140,8 +147,8 @@ public struct VariantCounts: Sendable, Equatable {
     public subscript(key: TouchpointVariant) -> VariantTally? { dictionary[key] }
 
     public mutating func merge(_ other: VariantCounts) {
-        guard other.count > 0 else { return }
-        guard count > 0 else { self = other; return }
+        guard count > 0 else { let omitted = self.omitted; self = other; self.omitted += omitted; return }
+        guard other.count > 0 else { omitted += other.omitted; return }
         var index = self.index
         merge(other, index: &index)
     }
@@ -154,6 +161,7 @@ public struct VariantCounts: Sendable, Equatable {
     /// `merge(_:)` with `index` (this one's `index`, kept up to date) built once by the caller, so
     /// that merging many pieces does not rebuild it each time.
     public mutating func merge(_ other: VariantCounts, index: inout [TouchpointVariant: Int]) {
+        omitted += other.omitted
         for (k, v) in other.entries {
             if let i = index[k] {
                 tallies[i].customers += v.customers
@@ -165,7 +173,7 @@ public struct VariantCounts: Sendable, Equatable {
         }
     }
 
-    public static func == (a: Self, b: Self) -> Bool { a.dictionary == b.dictionary }
+    public static func == (a: Self, b: Self) -> Bool { a.omitted == b.omitted && a.dictionary == b.dictionary }
 }
 
 /// Customers of one variant; the fitness is the variant's (it depends on the sequence only).

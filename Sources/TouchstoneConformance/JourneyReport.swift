@@ -109,14 +109,18 @@ public struct JourneyReport: Sendable {
     public let deviations: [RankedDeviation]
     /// The most frequent variants, by customers descending, then touchpoints bytewise.
     public let topVariants: [Variant]
-    /// Distinct variants (0 when variants were not collected).
+    /// Distinct variants (0 when variants were not collected); with `CheckOptions.variantLimit`,
+    /// the omitted ones included.
     public let variantCount: Int
 
     /// - Parameters:
     ///   - minFrequency: undesigned transitions taken fewer times are not drawn; designed ones
     ///     taken fewer times are drawn as rare. Start edges are always drawn.
     ///   - topVariants: how many variants to list.
-    public init(_ report: ConformanceReport, minFrequency: Int = 1, topVariants: Int = 10) {
+    /// How many variants a report lists (`CheckOptions.variantLimit` for a report).
+    public static let defaultTopVariants = 10
+
+    public init(_ report: ConformanceReport, minFrequency: Int = 1, topVariants: Int = JourneyReport.defaultTopVariants) {
         self.report = report
         let map = report.map
         let s = report.summary
@@ -188,7 +192,7 @@ public struct JourneyReport: Sendable {
             return a.deviation < b.deviation
         }
         // Variants.
-        variantCount = s.variants.count
+        variantCount = s.variants.distinct
         // The top few by one pass with a short sorted list (there may be a million variants).
         let all = s.variants
         func before(_ a: Int, _ b: Int) -> Bool {

@@ -1,3 +1,4 @@
+import Dispatch
 import TouchstoneIngest
 
 /// What `DiscoveryResult` should compute.
@@ -75,11 +76,33 @@ public struct DiscoveryResult: Sendable {
         events = filtered.events.count
         filters = options.filter.descriptions
         pruning = options.pruning.descriptions
-        graph = try DirectlyFollowsGraph(filtered, level: options.level)
+        // The graph on one thread; the variants and the stages (which build their own stage
+        // graph unless the level is the stage) on another. Errors are thrown in the order of
+        // a sequential run: graph, variants, stages.
+        let parts = DiscoveryParts()
+        let stagesAlongside = filtered.events.hasStages && options.level != .stage
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                parts.graph = Result { () throws(DiscoveryError) in try DirectlyFollowsGraph(filtered, level: options.level) }
+            } else {
+                parts.variants = Result { () throws(DiscoveryError) in
+                    try VariantAnalysis(filtered, level: options.level, limit: options.variantLimit, coverage: options.variantCoverage)
+                }
+                if stagesAlongside {
+                    parts.stages = Result { () throws(DiscoveryError) in try StageAnalysis(filtered, order: options.stageOrder) }
+                }
+            }
+        }
+        // (Both parts always run; the fallbacks only keep the unwrapping total.)
+        graph = try (parts.graph ?? Result { () throws(DiscoveryError) in try DirectlyFollowsGraph(filtered, level: options.level) }).get()
         view = options.pruning.apply(to: graph)
-        variants = try VariantAnalysis(filtered, level: options.level, limit: options.variantLimit, coverage: options.variantCoverage)
-        if filtered.events.hasStages {
-            stages = try StageAnalysis(filtered, order: options.stageOrder, graph: options.level == .stage ? graph : nil)
+        variants = try (parts.variants ?? Result { () throws(DiscoveryError) in
+            try VariantAnalysis(filtered, level: options.level, limit: options.variantLimit, coverage: options.variantCoverage)
+        }).get()
+        if let result = parts.stages {
+            stages = try result.get()
+        } else if filtered.events.hasStages {
+            stages = try StageAnalysis(filtered, order: options.stageOrder, graph: graph)
         } else {
             stages = nil
         }
@@ -88,4 +111,11 @@ public struct DiscoveryResult: Sendable {
             try SegmentAnalysis(filtered, attribute: name, level: options.level, limit: options.segmentLimit)
         }
     }
+}
+
+/// The analyses `DiscoveryResult` runs on two threads, each written by one of them.
+private final class DiscoveryParts: @unchecked Sendable {
+    var graph: Result<DirectlyFollowsGraph, DiscoveryError>?
+    var variants: Result<VariantAnalysis, DiscoveryError>?
+    var stages: Result<StageAnalysis, DiscoveryError>?
 }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Events grouped into one trace per customer, each trace ordered by timestamp.
 ///
 /// `events` is the ingested table reordered: customers in order of first appearance in the
@@ -63,35 +65,28 @@ public struct EventLog: Sendable {
         timestamps.withUnsafeMutableBufferPointer { ts in
             activities.withUnsafeMutableBufferPointer { acts in
                 order.withUnsafeMutableBufferPointer { order in
-                    for c in 0..<caseCount {
-                        let lo = bounds[c], hi = bounds[c + 1]
-                        var sorted = true
-                        var i = lo + 1
-                        while i < hi {
-                            if ts[i] < ts[i - 1] { outOfOrder += 1; sorted = false }
-                            i += 1
-                        }
-                        if !sorted {
-                            // Stable: input order (the original index) breaks ties.
-                            var local = Array(lo..<hi)
-                            local.sort { a, b in ts[a] < ts[b] || (ts[a] == ts[b] && order[a] < order[b]) }
-                            let o = local.map { order[$0] }, t = local.map { ts[$0] }, a = local.map { acts[$0] }
-                            for k in 0..<(hi - lo) { order[lo + k] = o[k]; ts[lo + k] = t[k]; acts[lo + k] = a[k] }
-                        }
-                        // Exact duplicates: equal timestamps are adjacent within a trace.
-                        var runStart = lo
-                        for i in lo..<hi {
-                            if i > lo && ts[i] != ts[i - 1] { runStart = i }
-                            var j = runStart
-                            while j < i {
-                                if acts[j] == acts[i] {
-                                    duplicates += 1
-                                    if removeDuplicates { keep[i] = false }
-                                    break
-                                }
-                                j += 1
+                    keep.withUnsafeMutableBufferPointer { keep in
+                        let counts = UnsafeMutableBufferPointer<(Int, Int)>.allocate(capacity: 2)
+                        defer { counts.deallocate() }
+                        counts.initialize(repeating: (0, 0))
+                        let job = TraceOrderJob(bounds: bounds, ts: ts, acts: acts, order: order, keep: keep, counts: counts)
+                        // Two halves of the traces (by events) on two threads for a large log:
+                        // each writes only its own traces' rows.
+                        if n < 1 << 16 {
+                            job.run(0..<caseCount, part: 0)
+                        } else {
+                            var middle = 0, high = caseCount
+                            while middle < high {
+                                let m = (middle + high) / 2
+                                if bounds[m] < n / 2 { middle = m + 1 } else { high = m }
+                            }
+                            let parts = [0..<middle, middle..<caseCount]
+                            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                                job.run(parts[part], part: part)
                             }
                         }
+                        outOfOrder = counts[0].0 + counts[1].0
+                        duplicates = counts[0].1 + counts[1].1
                     }
                 }
             }
@@ -125,6 +120,72 @@ public struct EventLog: Sendable {
         self.outOfOrderEvents = outOfOrder
         self.duplicateEvents = duplicates
         self.duplicatesRemoved = removeDuplicates
+    }
+}
+
+/// Sorts the traces of a range into time order and finds their exact duplicates, on
+/// buffers whose rows for those traces only it touches.
+private struct TraceOrderJob: @unchecked Sendable {
+    let bounds: [Int]
+    let ts: UnsafeMutableBufferPointer<Int64>
+    let acts: UnsafeMutableBufferPointer<ActivityID>
+    let order: UnsafeMutableBufferPointer<UInt32>
+    /// Empty unless duplicates are removed.
+    let keep: UnsafeMutableBufferPointer<Bool>
+    /// Per part: out-of-order events and duplicates.
+    let counts: UnsafeMutableBufferPointer<(Int, Int)>
+
+    /// Orders `traces`, storing its counts of out-of-order events and duplicates in `counts[part]`.
+    func run(_ traces: Range<Int>, part: Int) {
+        var outOfOrder = 0, duplicates = 0
+        let removeDuplicates = !keep.isEmpty
+        for c in traces {
+            let lo = bounds[c], hi = bounds[c + 1]
+            var sorted = true
+            var i = lo + 1
+            while i < hi {
+                if ts[i] < ts[i - 1] { outOfOrder += 1; sorted = false }
+                i += 1
+            }
+            if !sorted {
+                if hi - lo <= 32 {
+                    // Stable insertion sort by time: rows of a trace are in input order, so
+                    // this is the order by (time, input order), as below.
+                    var j = lo + 1
+                    while j < hi {
+                        let t = ts[j], a = acts[j], o = order[j]
+                        var k = j
+                        while k > lo && ts[k - 1] > t {
+                            ts[k] = ts[k - 1]; acts[k] = acts[k - 1]; order[k] = order[k - 1]
+                            k -= 1
+                        }
+                        ts[k] = t; acts[k] = a; order[k] = o
+                        j += 1
+                    }
+                } else {
+                    // Stable: input order (the original index) breaks ties.
+                    var local = Array(lo..<hi)
+                    local.sort { a, b in ts[a] < ts[b] || (ts[a] == ts[b] && order[a] < order[b]) }
+                    let o = local.map { order[$0] }, t = local.map { ts[$0] }, a = local.map { acts[$0] }
+                    for k in 0..<(hi - lo) { order[lo + k] = o[k]; ts[lo + k] = t[k]; acts[lo + k] = a[k] }
+                }
+            }
+            // Exact duplicates: equal timestamps are adjacent within a trace.
+            var runStart = lo
+            for i in lo..<hi {
+                if i > lo && ts[i] != ts[i - 1] { runStart = i }
+                var j = runStart
+                while j < i {
+                    if acts[j] == acts[i] {
+                        duplicates += 1
+                        if removeDuplicates { keep[i] = false }
+                        break
+                    }
+                    j += 1
+                }
+            }
+        }
+        counts[part] = (outOfOrder, duplicates)
     }
 }
 

@@ -16,14 +16,21 @@ extension EventTable {
         later.channelNames.dropIndex()
         for a in later.attributeValueNames.indices { later.attributeValueNames[a].dropIndex() }
         func remap(_ from: SymbolTable, into to: inout SymbolTable) -> [UInt32] {
-            (0..<from.count).map { id in
-                let before = to.count
-                let mapped = from.bytes(UInt32(id)).withUnsafeBytes { to.intern($0) }
-                if to.count != before, !from.bytes(UInt32(id)).withUnsafeBytes({ isValidUTF8($0) }) { invalidUTF8 += 1 }
-                return mapped
+            var map: [UInt32] = []
+            map.reserveCapacity(from.count)
+            var next = UInt32(to.count)
+            to.intern(allOf: from) { id, bytes in
+                map.append(id)
+                if id == next {
+                    next += 1
+                    if !isValidUTF8(bytes) { invalidUTF8 += 1 }
+                }
             }
+            return map
         }
-        let caseMap = remap(later.caseNames, into: &caseNames)
+        // Customer ids are only read from here on: the new ones are appended without an
+        // index (looked up on two threads), not interned one by one into a growing index.
+        let caseMap = caseNames.append(unindexed: later.caseNames) { if !isValidUTF8($0) { invalidUTF8 += 1 } }
         cases.append(contentsOf: later.cases.lazy.map { CaseID(rawValue: caseMap[$0.index]) })
         later.cases = []
         let activityMap = remap(later.activityNames, into: &activityNames)

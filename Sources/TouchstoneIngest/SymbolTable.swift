@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Interns byte strings to dense `UInt32` ids (0, 1, 2, … in order of first appearance).
 ///
 /// Storage is one byte arena plus an end offset per symbol, and an open-addressing table of
@@ -22,6 +24,9 @@ public struct SymbolTable: Sendable {
     /// one cache line.
     private var slots: [Slot] = Array(repeating: Slot(), count: 64)
     private var mask: Int = 63
+    /// False after `dropIndex` or `append(unindexed:)`: `slots` is empty, `lookup` scans the
+    /// names, and the next `intern` builds the index again first.
+    private var indexed = true
     /// Whether the empty name stands for a missing value (stage and channel tables): it is
     /// named `(none)`, and a name that is literally `(none)` in the data is named `"(none)"`
     /// (with double quotes) so that the two stay apart. `lookup(_:)` with a `String` reads
@@ -111,6 +116,7 @@ public struct SymbolTable: Sendable {
 
     /// Returns the id of `bytes`, adding it when new.
     public mutating func intern(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        if !indexed { rebuildIndexFromNames() }
         let (h, key) = hashAndKey(bytes)
         return intern(bytes, hash: h, key: key)
     }
@@ -122,6 +128,7 @@ public struct SymbolTable: Sendable {
     /// overlap instead of queueing (the ids are the same as interning one by one).
     mutating func intern(batch bytes: UnsafeRawBufferPointer, ends: UnsafeBufferPointer<Int>,
                                 hashes: inout [UInt32], keys: inout [Key], _ body: (UInt32) -> Void) {
+        if !indexed { rebuildIndexFromNames() }
         hashes.removeAll(keepingCapacity: true)
         keys.removeAll(keepingCapacity: true)
         var start = 0
@@ -156,6 +163,46 @@ public struct SymbolTable: Sendable {
         }
     }
 
+    /// Interns every symbol of `other` in its id order, calling `body` with each one's id
+    /// here and its bytes.
+    ///
+    /// The index grows once, up front, to its final size, and symbols go through
+    /// `intern(batch:)` a few thousand at a time, so the cache misses of a large table overlap.
+    mutating func intern(allOf other: SymbolTable, _ body: (UInt32, UnsafeRawBufferPointer) -> Void) {
+        if !indexed { rebuildIndexFromNames() }
+        reserveIndex(for: count + other.count)
+        arena.reserveCapacity(arena.count + other.arena.count)
+        ends.reserveCapacity(count + other.count)
+        var hashes: [UInt32] = [], keys: [Key] = [], chunkEnds: [Int] = []
+        let chunk = 4096
+        other.arena.withUnsafeBytes { bytes in
+            var first = 0
+            while first < other.count {
+                let last = min(first + chunk, other.count)
+                let base = first == 0 ? 0 : other.ends[first - 1]
+                chunkEnds.removeAll(keepingCapacity: true)
+                for i in first..<last { chunkEnds.append(other.ends[i] - base) }
+                let chunkBytes = UnsafeRawBufferPointer(rebasing: bytes[base..<other.ends[last - 1]])
+                var start = 0, index = 0
+                chunkEnds.withUnsafeBufferPointer { ends in
+                    intern(batch: chunkBytes, ends: ends, hashes: &hashes, keys: &keys) { id in
+                        body(id, UnsafeRawBufferPointer(rebasing: chunkBytes[start..<ends[index]]))
+                        start = ends[index]
+                        index += 1
+                    }
+                }
+                first = last
+            }
+        }
+    }
+
+    /// Grows the index once so that `total` symbols fit without growing again.
+    private mutating func reserveIndex(for total: Int) {
+        var capacity = mask + 1
+        while total * 4 > capacity * 3 { capacity *= 2 }
+        if capacity > mask + 1 { rebuildIndex(capacity: capacity) }
+    }
+
     @inline(__always)
     private mutating func intern(_ bytes: UnsafeRawBufferPointer, hash h: UInt32, key: Key) -> UInt32 {
         let (found, slot) = probe(bytes, h, key)
@@ -170,8 +217,69 @@ public struct SymbolTable: Sendable {
 
     /// Returns the id of `bytes` when it was interned before.
     public func lookup(_ bytes: UnsafeRawBufferPointer) -> UInt32? {
+        guard indexed else {
+            // No index (a table only read from here on): O(names), still the right answer.
+            for id in 0..<count where matchesArena(id, bytes) { return UInt32(id) }
+            return nil
+        }
         let (h, key) = hashAndKey(bytes)
         return probe(bytes, h, key).found
+    }
+
+    /// Adds the symbols of `other` that this table lacks, in `other`'s id order, without
+    /// adding them to the index: the index is dropped (see `dropIndex`). Returns the id here of
+    /// each of `other`'s ids, and calls `isNew` with the bytes of each added symbol.
+    ///
+    /// The look-ups, the costly part (a cache miss each in a large table), run on two threads
+    /// for a large `other`; adding is copying bytes. For a table that is only read afterwards
+    /// (the customer ids of a log), this saves building an index no one uses.
+    mutating func append(unindexed other: SymbolTable, _ isNew: (UnsafeRawBufferPointer) -> Void) -> [UInt32] {
+        if !indexed { rebuildIndexFromNames() }
+        let n = other.count
+        var map = [UInt32](repeating: 0, count: n)
+        let absent = UInt32.max
+        map.withUnsafeMutableBufferPointer { map in
+            let job = LookupJob(table: self, other: other, map: map)
+            if n < 1 << 16 {
+                job.run(0..<n)
+            } else {
+                DispatchQueue.concurrentPerform(iterations: 2) { part in job.run((part * n / 2)..<((part + 1) * n / 2)) }
+            }
+        }
+        arena.reserveCapacity(arena.count + other.arena.count)
+        ends.reserveCapacity(count + n)
+        other.arena.withUnsafeBytes { bytes in
+            var start = 0
+            for i in 0..<n {
+                let end = other.ends[i]
+                if map[i] == absent {
+                    let name = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+                    map[i] = UInt32(ends.count)
+                    arena.append(contentsOf: name)
+                    ends.append(arena.count)
+                    isNew(name)
+                }
+                start = end
+            }
+        }
+        dropIndex()
+        return map
+    }
+
+    /// Looks up the names of one table in another, writing each id (or `UInt32.max`) to `map`.
+    private struct LookupJob: @unchecked Sendable {
+        let table: SymbolTable
+        let other: SymbolTable
+        let map: UnsafeMutableBufferPointer<UInt32>
+
+        func run(_ ids: Range<Int>) {
+            other.arena.withUnsafeBytes { bytes in
+                for i in ids {
+                    let start = i == 0 ? 0 : other.ends[i - 1]
+                    map[i] = table.lookup(UnsafeRawBufferPointer(rebasing: bytes[start..<other.ends[i]])) ?? .max
+                }
+            }
+        }
     }
 
     /// The id of `bytes` if present, else the empty slot where it belongs.
@@ -224,6 +332,25 @@ public struct SymbolTable: Sendable {
         return arena[start..<ends[i]]
     }
 
+    /// Per id, the symbol's first 8 bytes as a big-endian number, zero-padded: a strictly
+    /// smaller prefix means a bytewise smaller symbol (equal prefixes decide nothing).
+    public func bigEndianPrefixes() -> [UInt64] {
+        arena.withUnsafeBytes { arena in
+            var start = 0
+            return ends.map { end in
+                var p: UInt64 = 0
+                if end - start >= 8, let base = arena.baseAddress {
+                    p = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+                } else {
+                    for i in start..<end { p = p << 8 | UInt64(arena[i]) }
+                    p <<= 8 * UInt64(8 - (end - start))
+                }
+                start = end
+                return p
+            }
+        }
+    }
+
     /// The name of symbol `id`, decoded as UTF-8 (invalid bytes become U+FFFD); where
     /// `emptyMeansNone`, `(none)` for the missing value and `"(none)"` for a literal `(none)`.
     public func name(_ id: UInt32) -> String {
@@ -243,15 +370,39 @@ public struct SymbolTable: Sendable {
     /// All names in id order.
     public var names: [String] { (0..<count).map { name(UInt32($0)) } }
 
-    /// Frees the lookup index, keeping the names (readable with `bytes`/`name`; lookups no
-    /// longer find them): for a table that is only read from here on.
+    /// Frees the lookup index, keeping the names: for a table that is only read from here on.
+    /// Lookups then scan the names; the next `intern` builds the index again.
     mutating func dropIndex() {
-        slots = Array(repeating: Slot(), count: 64)
-        mask = 63
+        slots = []
+        mask = -1
+        indexed = false
+    }
+
+    /// Builds the index of every name (after `dropIndex`).
+    private mutating func rebuildIndexFromNames() {
+        var capacity = 64
+        while count * 4 > capacity * 3 { capacity *= 2 }
+        slots = Array(repeating: Slot(), count: capacity)
+        mask = capacity - 1
+        indexed = true
+        arena.withUnsafeBytes { bytes in
+            var start = 0
+            for id in 0..<count {
+                let name = UnsafeRawBufferPointer(rebasing: bytes[start..<ends[id]])
+                let (h, key) = hashAndKey(name)
+                var i = Int(h) & mask
+                while slots[i].tag != 0 { i = (i &+ 1) & mask }
+                slots[i] = Slot(tag: UInt64(h) << 32 | UInt64(id + 1), key: key)
+                start = ends[id]
+            }
+        }
     }
 
     private mutating func grow() {
-        let capacity = (mask + 1) * 2
+        rebuildIndex(capacity: (mask + 1) * 2)
+    }
+
+    private mutating func rebuildIndex(capacity: Int) {
         var fresh = [Slot](repeating: Slot(), count: capacity)
         let newMask = capacity - 1
         for s in slots where s.tag != 0 {

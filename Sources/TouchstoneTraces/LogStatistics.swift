@@ -47,13 +47,27 @@ public struct LogStatistics: Sendable {
         eventsWithoutChannel = table.hasChannels ? LogStatistics.count(of: table.channelNames.noneID, in: table.channels) { $0.rawValue } : nil
         firstEvent = table.timestamps.min()
         lastEvent = table.timestamps.max()
-        var lengths = (0..<log.traceCount).map { Double(log.traceBounds[$0 + 1] - log.traceBounds[$0]) }
-        lengths.sort()
+        let lengths = LogStatistics.sortedTraceLengths(log)
         eventsPerCustomer = lengths.isEmpty ? nil : Distribution(
             min: lengths[0], median: quantile(sorted: lengths, 0.5), p90: quantile(sorted: lengths, 0.9), max: lengths[lengths.count - 1])
         outOfOrderEvents = log.outOfOrderEvents
         duplicateEvents = log.duplicateEvents
         duplicatesRemoved = log.duplicatesRemoved
+    }
+
+    /// Events per trace, ascending: a counting sort (lengths are at most the event count).
+    static func sortedTraceLengths(_ log: EventLog) -> [Double] {
+        let bounds = log.traceBounds
+        var longest = 0
+        for t in 0..<log.traceCount { longest = max(longest, bounds[t + 1] - bounds[t]) }
+        var tally = [Int](repeating: 0, count: longest + 1)
+        for t in 0..<log.traceCount { tally[bounds[t + 1] - bounds[t]] += 1 }
+        var lengths: [Double] = []
+        lengths.reserveCapacity(log.traceCount)
+        for (length, count) in tally.enumerated() where count > 0 {
+            lengths.append(contentsOf: repeatElement(Double(length), count: count))
+        }
+        return lengths
     }
 
     private static func count<ID>(of id: UInt32?, in ids: [ID], _ raw: (ID) -> UInt32) -> Int {

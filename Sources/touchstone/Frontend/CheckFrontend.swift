@@ -35,6 +35,8 @@ enum CheckFrontend {
         let previous = try request.baseline.map(readBaseline)
         var request = request
         request.options.reportDetails = request.reportOnly || request.html != nil || request.format == .markdown
+        // The page and the Markdown summary list the top variants only: no need to name the rest.
+        if request.options.reportDetails { request.options.variantLimit = JourneyReport.defaultTopVariants }
         var rows: [(key: [UInt8], line: String)] = []
         let summary: ConformanceSummary
         if let path = request.fromSummary {
