@@ -26,6 +26,8 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // glibc's <malloc.h>, for the allocator options the command line sets.
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "TouchstoneIngest",
             dependencies: ["CLibCSV", "CZlib"]
@@ -55,6 +57,7 @@ let package = Package(
         .executableTarget(
             name: "touchstone",
             dependencies: [
+                "CMalloc",
                 "TouchstoneIngest", "TouchstoneTraces", "TouchstoneDiscovery", "TouchstoneConformance", "TouchstoneReport", "TouchstoneSummary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

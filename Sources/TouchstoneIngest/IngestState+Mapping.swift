@@ -34,7 +34,7 @@ extension IngestState {
         slotStart = IntSlots(count: columnOfSlot.count)
         slotLength = IntSlots(count: columnOfSlot.count)
         if worker == nil && router == nil {
-            let started = InternWorker(template: table)
+            let started = InternWorker(template: table, threaded: !internOnParsingThread)
             worker = started
             block = started.nextBlock()
         }

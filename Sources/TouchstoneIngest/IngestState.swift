@@ -95,6 +95,8 @@ struct IngestState: ~Copyable {
     var worker: InternWorker?
     /// Splitting: where every row's raw bytes go; no events are kept then.
     var router: PieceRouter?
+    /// Intern on the parsing thread (see `InternWorker.init(template:threaded:)`).
+    var internOnParsingThread = false
     var block: RowBlock?
 
     // Timestamps.

@@ -42,6 +42,7 @@ extension Ingester {
 
         // The first half, here, with the format the probe found (the same one front-to-back
         // detection would find: it decides on the same first values).
+        state.pointee.internOnParsingThread = true
         if state.pointee.timestampParser == nil {
             state.pointee.useDetectedFormat(probe.format)
         }
@@ -185,6 +186,7 @@ private final class SecondHalf: @unchecked Sendable {
     func run() {
         defer { finished.signal() }
         let ingester = Ingester(options: options) { [unowned self] in self.rejections.append($0) }
+        ingester.state.pointee.internOnParsingThread = true
         do {
             try ingester.begin(source: path)
             try ingester.readRange(path: path, range: range, reserveFor: range.count)

@@ -87,18 +87,37 @@ final class InternWorker: @unchecked Sendable {
     private var table: EventTable
     private var invalidUTF8 = 0
     let fieldsPerRow: Int
+    /// Without a thread: blocks are interned on the caller's thread as they are submitted.
+    private var inline: Builder?
+    private var inlineBlock: RowBlock?
 
-    /// - Parameter template: an empty table whose mapped roles and attributes are set.
-    init(template: EventTable) {
+    /// - Parameters:
+    ///   - template: an empty table whose mapped roles and attributes are set.
+    ///   - threaded: whether to intern on a thread of its own. When every core already parses
+    ///     (the two halves of a large file), a second thread per parser only adds hand-overs
+    ///     and leaves the scheduler to balance four threads on two cores, so blocks are then
+    ///     interned on the parsing thread instead.
+    init(template: EventTable, threaded: Bool = true) {
         table = template
         fieldsPerRow = 1 + (template.hasStages ? 1 : 0) + (template.hasChannels ? 1 : 0) + template.attributes.count
-        let thread = Thread { [self] in self.run() }
-        thread.name = "touchstone-intern"
-        thread.start()
+        if threaded {
+            let thread = Thread { [self] in self.run() }
+            thread.name = "touchstone-intern"
+            thread.start()
+        } else {
+            inline = Builder(table: template)
+            table = EventTable()
+        }
     }
 
     /// An empty block to fill (waits while all blocks are in flight).
     func nextBlock() -> RowBlock {
+        if inline != nil {
+            if let block = inlineBlock { return block }
+            let block = RowBlock(fieldsPerRow: fieldsPerRow)
+            inlineBlock = block
+            return block
+        }
         condition.lock()
         defer { condition.unlock() }
         while spare.isEmpty && allocated >= InternWorker.blocksInFlight { condition.wait() }
@@ -108,6 +127,15 @@ final class InternWorker: @unchecked Sendable {
     }
 
     func submit(_ block: RowBlock) {
+        if inline != nil {
+            if reserveRequest > 0 {
+                inline!.table.reserve(reserveRequest, stages: inline!.table.hasStages, channels: inline!.table.hasChannels)
+                reserveRequest = 0
+            }
+            inline!.process(block)
+            block.reset()
+            return
+        }
         condition.lock()
         ready.append(block)
         condition.signal()
@@ -116,6 +144,7 @@ final class InternWorker: @unchecked Sendable {
 
     /// Asks the worker to reserve room for `events` events before its next block.
     func reserve(_ events: Int) {
+        if inline != nil { reserveRequest = events; return }
         condition.lock()
         reserveRequest = events
         condition.unlock()
@@ -124,6 +153,10 @@ final class InternWorker: @unchecked Sendable {
     /// Waits for every submitted block and returns the table and the count of new names that
     /// are not valid UTF-8.
     func finish() -> (EventTable, Int) {
+        if let builder = inline {
+            inline = nil
+            return (builder.table, builder.invalidUTF8)
+        }
         condition.lock()
         closed = true
         condition.broadcast()
@@ -134,6 +167,7 @@ final class InternWorker: @unchecked Sendable {
 
     /// Stops the worker without waiting (after a fatal error).
     func abandon() {
+        if inline != nil { inline = nil; return }
         condition.lock()
         closed = true
         ready.removeAll()
