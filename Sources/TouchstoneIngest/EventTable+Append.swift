@@ -6,7 +6,11 @@ extension EventTable {
     /// in the later part, so ids stay in order of first appearance over the whole input.
     /// Lines are shifted by `lineOffset`; new names that are not valid UTF-8 are counted in
     /// `invalidUTF8`. Columns move one at a time.
-    mutating func append(_ later: consuming EventTable, lineOffset: UInt32, invalidUTF8: inout Int) {
+    ///
+    /// - Parameter keepIndex: intern the later customer ids into this table's index (more
+    ///   tables are appended after this one); otherwise they are appended without an index,
+    ///   which is dropped (this table's customer ids are only read from here on).
+    mutating func append(_ later: consuming EventTable, lineOffset: UInt32, invalidUTF8: inout Int, keepIndex: Bool = false) {
         var later = later
         // Only the later table's names are read from here on: free its lookup indexes first,
         // before this table's indexes grow.
@@ -30,7 +34,8 @@ extension EventTable {
         }
         // Customer ids are only read from here on: the new ones are appended without an
         // index (looked up on two threads), not interned one by one into a growing index.
-        let caseMap = caseNames.append(unindexed: later.caseNames) { if !isValidUTF8($0) { invalidUTF8 += 1 } }
+        let caseMap = keepIndex ? remap(later.caseNames, into: &caseNames)
+            : caseNames.append(unindexed: later.caseNames) { if !isValidUTF8($0) { invalidUTF8 += 1 } }
         cases.append(contentsOf: later.cases.lazy.map { CaseID(rawValue: caseMap[$0.index]) })
         later.cases = []
         let activityMap = remap(later.activityNames, into: &activityNames)

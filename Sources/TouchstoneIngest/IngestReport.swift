@@ -61,14 +61,17 @@ public struct IngestReport: Sendable {
 
     /// Adds the row, line and byte counts of a report of the same input's later part
     /// (its rejections are counted one by one with `count`).
-    mutating func absorb(_ later: IngestReport) {
+    mutating func absorb(_ later: IngestReport, lineOffset: Int) {
         rowsRead += later.rowsRead
         rowsUsed += later.rowsUsed
         blankLines += later.blankLines
         linesRead += later.linesRead
         bytesRead += later.bytesRead
         rejectedContinuationLines += later.rejectedContinuationLines
-        if let span = later.longestRejectedRow, span.lines > longestRejectedRow?.lines ?? 1 { longestRejectedRow = span }
+        if var span = later.longestRejectedRow, span.lines > longestRejectedRow?.lines ?? 1 {
+            span.line += lineOffset
+            longestRejectedRow = span
+        }
         if let first = inputs.indices.first, let other = later.inputs.first {
             inputs[first].rowsRead += other.rowsRead
         }

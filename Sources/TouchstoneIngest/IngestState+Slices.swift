@@ -36,6 +36,13 @@ extension IngestState {
         pendingTruncated = false
         pending.removeAll(keepingCapacity: true)
         resetRecord()
+        // Without a header but with a known field count (a later part of a file), the mapping
+        // is known before the first row, which is then read like any other: a first row with
+        // too many fields is skipped to its end and rejected exactly as it is mid-file.
+        if !hasHeader, let expected = expectedFieldCount, fatal == nil {
+            capturing = false
+            resolveMapping(header: nil, fieldCount: expected)
+        }
     }
 
     mutating func beginSlice(at start: Int, end: Int) {

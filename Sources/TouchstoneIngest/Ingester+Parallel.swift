@@ -10,38 +10,51 @@ extension Ingester {
     /// that is not possible (the caller then reads it front to back).
     ///
     /// A probe of the file's start fixes the dialect, the mapping and the timestamp format.
-    /// The second half starts at the first line after the middle and is parsed on another
-    /// thread as if a record started there. That guess is checked when the first half has
-    /// been parsed up to the same byte: if a quoted field was open there, the second half's
-    /// work is thrown away and the first half simply goes on. Otherwise the second half's
-    /// rows, names, rejections and counts are appended after the first half's, with their
-    /// lines and records shifted, so the result is exactly that of one front-to-back pass.
+    /// This thread reads the first half; the second half, from the first line after the
+    /// middle, is cut at line starts into pieces that another thread reads front to back, as
+    /// if a record started at its first piece. When this thread is done first, it takes the
+    /// other's pieces from the back, one at a time, each read as if a record started there:
+    /// neither thread waits for the other for longer than about one piece.
+    ///
+    /// Every such guess is checked when the bytes before it have been parsed: if a quoted
+    /// field was open there, the piece after it is parsed again, continuing the parse before
+    /// it. The parts' rows, names, rejections and counts are then appended in file order, with
+    /// their lines and records shifted, so the result is exactly that of one front-to-back pass.
     func ingestInTwoHalves(path: String, size: Int) throws(IngestError) -> (EventTable, IngestReport)? {
         guard let probe = probeStart(path: path, size: size),
               let split = lineStart(after: size / 2, path: path, size: size), split > probe.headerEnd, split < size
         else { return nil }
 
-        // The second half, on its own thread, with everything the probe found made explicit.
-        var secondOptions = options
-        secondOptions.hasHeader = false
-        secondOptions.delimiter = probe.delimiter
-        secondOptions.timestampFormat = probe.format
-        secondOptions.expectedFieldCount = probe.mapping.fieldCount
-        secondOptions.parallelThresholdBytes = nil
+        // The later parts, with everything the probe found made explicit.
+        var laterOptions = options
+        laterOptions.hasHeader = false
+        laterOptions.delimiter = probe.delimiter
+        laterOptions.knownDialect = Dialect(delimiter: probe.delimiter, lineEnd: 0x0A, bomLength: 0, crlf: probe.crlf)
+        laterOptions.timestampFormat = probe.format
+        laterOptions.expectedFieldCount = probe.mapping.fieldCount
+        laterOptions.parallelThresholdBytes = nil
         func position(_ role: ColumnRole) -> ColumnReference? { probe.mapping.column(role).map { .position($0.index + 1) } }
-        secondOptions.columns = ColumnSelection(
+        laterOptions.columns = ColumnSelection(
             caseID: position(.caseID), touchpoint: position(.touchpoint), timestamp: position(.timestamp),
             stage: position(.stage), channel: position(.channel),
             attributes: probe.mapping.columns.compactMap { c in
                 if case .attribute = c.role { return .position(c.index + 1) } else { return nil }
             })
-        let second = SecondHalf(options: secondOptions, path: path, range: split..<size)
-        let thread = Thread { second.run() }
+        let pieces = SharedPieces(pieceStarts(from: split, size: size, path: path), size: size)
+        let second = Part(options: laterOptions, path: path)
+        let limit = options.parallelPiecesForSecondThread
+        let thread = Thread {
+            second.run(reserveFor: size - split) { taken in
+                if let limit, taken >= limit { return nil }
+                return pieces.takeFirst()
+            }
+        }
         thread.name = "touchstone-second-half"
         thread.start()
 
         // The first half, here, with the format the probe found (the same one front-to-back
-        // detection would find: it decides on the same first values).
+        // detection would find: it decides on the same first values). Each part interns on
+        // its own parsing thread: the two threads already keep both cores busy.
         state.pointee.internOnParsingThread = true
         if state.pointee.timestampParser == nil {
             state.pointee.useDetectedFormat(probe.format)
@@ -49,38 +62,103 @@ extension Ingester {
         try begin(source: path)
         givenColumnFill = probe.columnFill
         try readRange(path: path, range: 0..<split, reserveFor: size)
+        // Then the second half's pieces its thread has not started, from the back.
+        var taken: [(range: Range<Int>, part: Part)] = []
+        while let range = pieces.takeLast() {
+            let part = Part(options: laterOptions, path: path)
+            part.run(reserveFor: range.count) { count in count == 0 ? range : nil }
+            taken.append((range, part))
+        }
         second.wait()
-        let state = self.state
-        guard canJoin(), let (secondTable, secondReport) = second.takeResult() else {
-            // The middle fell inside a quoted field, or the second half failed on its own (it
-            // is read again here, so a real error is reported with its true position).
-            try readRange(path: path, range: split..<size, reserveFor: nil)
+        var parts: [(range: Range<Int>, part: Part)] = []
+        if let range = second.range { parts.append((range, second)) }
+        parts += taken.reversed()
+
+        // Check every guess in file order: a part whose guess was wrong is parsed again by the
+        // part before it (by this ingester for the first).
+        var joined: [Part] = []
+        var previousCanJoin = canJoin()
+        for (range, part) in parts {
+            if previousCanJoin && part.succeeded {
+                joined.append(part)
+                previousCanJoin = part.canJoin
+            } else if let last = joined.last {
+                last.continue(with: range)
+                previousCanJoin = last.canJoin
+            } else {
+                try readRange(path: path, range: range, reserveFor: nil)
+                previousCanJoin = canJoin()
+            }
+        }
+        guard !joined.isEmpty else {
             try endSource()
             return try finish()
         }
-        let lineOffset = state.pointee.line - 1
-        let recordOffset = state.pointee.record
+        let state = self.state
+        var lineOffset = state.pointee.line - 1
+        var recordOffset = state.pointee.record
         try endSource()
         var (table, report) = try finish()
-        table.append(secondTable, lineOffset: UInt32(truncatingIfNeeded: lineOffset), invalidUTF8: &report.invalidUTF8Names)
-        report.absorb(secondReport)
+        // The later parts are first appended to the first of them (whose customer index is
+        // still there to grow), then to this half in one step, whose index is not rebuilt.
+        var later: (table: EventTable, report: IngestReport)?
+        let laterStart = lineOffset
+        for part in joined {
+            // A part that failed on its own was parsed again before (as the continuation of
+            // the part before it); an error here is one of its continuation, at its true line.
+            guard let (partTable, partReport) = part.finish() else {
+                var error = part.failure ?? IngestError(source: path, message: "read failed")
+                if let line = error.line { error.line = line + lineOffset }
+                throw error
+            }
+            if report.inputs[0].firstInvalidUTF8Line == nil, let line = partReport.inputs.first?.firstInvalidUTF8Line {
+                report.inputs[0].firstInvalidUTF8Line = line + lineOffset
+            }
+            for var rejection in part.rejections {
+                rejection.line += lineOffset
+                rejection.record += recordOffset
+                rejection.source = 0
+                report.count(rejection)
+                state.pointee.onRejection?(rejection)
+            }
+            if later == nil {
+                later = (partTable, partReport)
+            } else {
+                // (New names are counted once, against this half's names, below.)
+                var uncounted = 0
+                let offset = lineOffset - laterStart
+                later!.table.append(partTable, lineOffset: UInt32(truncatingIfNeeded: offset), invalidUTF8: &uncounted, keepIndex: true)
+                later!.report.absorb(partReport, lineOffset: offset)
+            }
+            lineOffset += part.lines
+            recordOffset += part.records
+        }
+        if let later {
+            table.append(later.table, lineOffset: UInt32(truncatingIfNeeded: laterStart), invalidUTF8: &report.invalidUTF8Names)
+            report.absorb(later.report, lineOffset: laterStart)
+        }
         report.readInTwoHalves = true
-        if report.inputs[0].firstInvalidUTF8Line == nil, let line = secondReport.inputs.first?.firstInvalidUTF8Line {
-            report.inputs[0].firstInvalidUTF8Line = line + lineOffset
-        }
-        for var rejection in second.rejections {
-            rejection.line += lineOffset
-            rejection.record += recordOffset
-            rejection.source = 0
-            report.count(rejection)
-            state.pointee.onRejection?(rejection)
-        }
         return (table, report)
+    }
+
+    /// Line starts that cut `split..<size` into pieces of `parallelPieceBytes` or more (and
+    /// at least a thirty-second of it), the first being `split`.
+    private func pieceStarts(from split: Int, size: Int, path: String) -> [Int] {
+        let step = max(options.parallelPieceBytes, (size - split) / 32, 1)
+        var starts = [split]
+        var offset = split + step
+        while offset < size, let next = lineStart(after: offset, path: path, size: size), next < size {
+            if next > starts[starts.count - 1] { starts.append(next) }
+            offset = max(next, offset + step)
+        }
+        return starts
     }
 
     /// What the start of the file says about its dialect, mapping and timestamp format.
     private struct Probe {
         var delimiter: UInt8
+        /// Whether lines end with CR LF (files with CR only are not read in parts).
+        var crlf: Bool
         var mapping: ColumnMapping
         var format: TimestampFormat
         /// How full the columns are in the first rows (the same sample a front-to-back read takes).
@@ -108,7 +186,8 @@ extension Ingester {
               let format = report.timestampFormat, report.rowsUsed > 0,
               !bytes[..<headerLine].contains(0x22)  // a quoted header could span lines
         else { return nil }
-        return Probe(delimiter: delimiter, mapping: mapping, format: format, columnFill: ingester.state.pointee.columnFill,
+        guard let lineEnd = report.inputs.first?.lineEnd, lineEnd != .cr else { return nil }
+        return Probe(delimiter: delimiter, crlf: lineEnd == .crlf, mapping: mapping, format: format, columnFill: ingester.state.pointee.columnFill,
                      headerEnd: headerLine + 1)
     }
 
@@ -119,8 +198,8 @@ extension Ingester {
         return offset + newline + 1
     }
 
-    /// Whether the first half ended exactly between two records.
-    private func canJoin() -> Bool {
+    /// Whether the bytes read so far end exactly between two records.
+    fileprivate func canJoin() -> Bool {
         guard let parser else { return false }
         return parser.isBetweenRecords && !state.pointee.recordOpen && !state.pointee.discardingLine
             && !state.pointee.skippingOversizedRow
@@ -161,42 +240,125 @@ extension Ingester {
     }
 }
 
-/// The second half of a file, ingested on its own thread.
-private final class SecondHalf: @unchecked Sendable {
-    private let options: IngestOptions
+/// The pieces of the second half not yet taken: its own thread takes them from the front,
+/// the first half's thread (once done) from the back.
+private final class SharedPieces: @unchecked Sendable {
+    private let lock = NSLock()
+    private let starts: [Int]
+    private let size: Int
+    private var first = 0
+    private var last: Int
+
+    init(_ starts: [Int], size: Int) {
+        self.starts = starts
+        self.size = size
+        last = starts.count - 1
+    }
+
+    private func piece(_ i: Int) -> Range<Int> { starts[i]..<(i + 1 < starts.count ? starts[i + 1] : size) }
+
+    func takeFirst() -> Range<Int>? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard first <= last else { return nil }
+        first += 1
+        return piece(first - 1)
+    }
+
+    func takeLast() -> Range<Int>? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard first <= last else { return nil }
+        last -= 1
+        return piece(last + 1)
+    }
+}
+
+/// A later part of a file (consecutive pieces), ingested by its own ingester as if a record
+/// started at its first byte. Not finished until it is joined, so that a part after a wrong
+/// guess can still be parsed as its continuation.
+private final class Part: @unchecked Sendable {
     private let path: String
-    private let range: Range<Int>
+    private let ingester: Ingester
+    private let sink: RejectionSink
     private let finished = DispatchSemaphore(value: 0)
-    private var result: (EventTable, IngestReport)?
-    private(set) var rejections: [Rejection] = []
+    /// The bytes this part covers (claimed, read or not), nil before its first piece.
+    private(set) var range: Range<Int>?
+    private(set) var failure: IngestError?
+    /// Whether its bytes end exactly between two records, and the lines and records they hold.
+    private(set) var canJoin = false
+    private(set) var lines = 0
+    private(set) var records = 0
 
-    /// The result, handed over so that the caller holds its only reference (its columns are
-    /// freed one by one as they are appended).
-    func takeResult() -> (EventTable, IngestReport)? {
-        defer { result = nil }
-        return result
-    }
+    /// Whether a record was read (a part of blank lines only has no mapping of its own).
+    private(set) var hasRecords = false
 
-    init(options: IngestOptions, path: String, range: Range<Int>) {
-        self.options = options
+    var rejections: [Rejection] { sink.items }
+    /// Read records without an error (only such a part is joined; another is parsed again as
+    /// the continuation of the part before it).
+    var succeeded: Bool { failure == nil && range != nil && hasRecords }
+
+    init(options: IngestOptions, path: String) {
         self.path = path
-        self.range = range
+        let sink = RejectionSink()
+        self.sink = sink
+        ingester = Ingester(options: options) { sink.items.append($0) }
+        ingester.state.pointee.internOnParsingThread = true
     }
 
-    func run() {
+    /// Reads the pieces `next` hands out (given how many it had), front to back.
+    func run(reserveFor total: Int, next: (Int) -> Range<Int>?) {
         defer { finished.signal() }
-        let ingester = Ingester(options: options) { [unowned self] in self.rejections.append($0) }
-        ingester.state.pointee.internOnParsingThread = true
         do {
             try ingester.begin(source: path)
-            try ingester.readRange(path: path, range: range, reserveFor: range.count)
-            result = try ingester.finish()
+            var count = 0
+            while let piece = next(count) {
+                range = (range?.lowerBound ?? piece.lowerBound)..<piece.upperBound
+                try ingester.readRange(path: path, range: piece, reserveFor: count == 0 ? total : nil)
+                count += 1
+            }
+            settle()
         } catch {
-            result = nil
+            failure = error
         }
     }
 
+    /// Parses `more`, the bytes right after this part's, as their continuation.
+    func `continue`(with more: Range<Int>) {
+        range = (range?.lowerBound ?? more.lowerBound)..<more.upperBound
+        guard failure == nil else { return }
+        do {
+            try ingester.readRange(path: path, range: more, reserveFor: nil)
+            settle()
+        } catch {
+            failure = error
+        }
+    }
+
+    private func settle() {
+        hasRecords = ingester.state.pointee.mapping != nil
+        canJoin = ingester.canJoin()
+        lines = ingester.state.pointee.line - 1
+        records = ingester.state.pointee.record
+    }
+
     func wait() { finished.wait() }
+
+    /// The part's table and report (nil with `failure` set when it fails).
+    func finish() -> (EventTable, IngestReport)? {
+        guard failure == nil else { return nil }
+        do {
+            return try ingester.finish()
+        } catch {
+            failure = error
+            return nil
+        }
+    }
+}
+
+/// Collects the rejections of a part, to be counted with shifted lines when it is joined.
+private final class RejectionSink: @unchecked Sendable {
+    var items: [Rejection] = []
 }
 
 /// A plain file read with `pread`, at any offset.

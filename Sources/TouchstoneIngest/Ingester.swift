@@ -125,6 +125,11 @@ public final class Ingester {
         consumedBytes += bytes.count
         if parser == nil {
             preamble.append(contentsOf: bytes)
+            if let known = options.knownDialect {
+                sampleColumns(known)
+                try startParsing(known)
+                return
+            }
             // A first line longer than the look-back (a huge header) is sniffed from its start,
             // so that the field limit is checked while it is parsed.
             let enough = preamble.count >= state.pointee.lookBackBytes
@@ -145,7 +150,7 @@ public final class Ingester {
     public func endSource() throws(IngestError) {
         guard sourceOpen else { return }
         if parser == nil {
-            let sniff = Dialect.sniff(preamble, atEnd: true, forced: options.delimiter)
+            let sniff = options.knownDialect ?? Dialect.sniff(preamble, atEnd: true, forced: options.delimiter)
                 ?? Dialect(delimiter: options.delimiter ?? UInt8(ascii: ","), lineEnd: 0x0A, bomLength: 0)
             sampleColumns(sniff)
             try startParsing(sniff)

@@ -22,9 +22,22 @@ struct ParallelIngestTests {
         return (ingestFile(url, parallel: true), ingestFile(url, parallel: false))
     }
 
-    static func ingestFile(_ url: URL, parallel: Bool) -> Result {
+    /// The second half in pieces of a line or a few, its own thread reading the first
+    /// `ownPieces` of them (all it can get when nil) and the first half's thread the rest:
+    /// one result per schedule, and the sequential one.
+    static func inPieces(_ bytes: [UInt8], schedules: [Int?]) -> (parallel: [Result], sequential: Result) {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-pieces-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try? Data(bytes).write(to: url)
+        let parallel = schedules.map { ingestFile(url, parallel: true, pieceBytes: 1, ownPieces: $0) }
+        return (parallel, ingestFile(url, parallel: false))
+    }
+
+    static func ingestFile(_ url: URL, parallel: Bool, pieceBytes: Int? = nil, ownPieces: Int? = nil) -> Result {
         var options = IngestOptions()
         options.parallelThresholdBytes = parallel ? 1 : nil
+        if let pieceBytes { options.parallelPieceBytes = pieceBytes }
+        options.parallelPiecesForSecondThread = ownPieces
         var rejects: [String] = []
         let ingester = Ingester(options: options) { r in
             rejects.append("\(r.line)/\(r.record)/\(r.column.map(String.init) ?? "-")/\(r.reason.rawValue)/\(String(decoding: r.raw, as: UTF8.self))")
@@ -36,7 +49,9 @@ struct ParallelIngestTests {
             }
             return Result(events: events, rejects: rejects,
                           counts: [report.rowsRead, report.rowsUsed, report.rowsRejected, report.blankLines, report.linesRead,
-                                   report.bytesRead, report.invalidUTF8Names, table.caseNames.count, table.activityNames.count],
+                                   report.bytesRead, report.invalidUTF8Names, table.caseNames.count, table.activityNames.count,
+                                   report.longestRejectedRow?.line ?? 0, report.longestRejectedRow?.lines ?? 0,
+                                   report.inputs.first?.firstInvalidUTF8Line ?? 0],
                           halves: report.readInTwoHalves)
         } catch {
             return Result(events: [], rejects: ["error: \(error)"], counts: [])
@@ -92,5 +107,48 @@ struct ParallelIngestTests {
         #expect(both.parallel == both.sequential)
         #expect(both.parallel.counts.first == 801)
         #expect(both.parallel.halves && !both.sequential.halves)
+    }
+
+    /// The second half's pieces read by either thread, in any share, give the same result:
+    /// parts whose first byte is inside a quoted field are parsed again as the continuation
+    /// of the part before them.
+    @Test func piecesTakenByEitherThreadAgree() {
+        let schedules: [Int?] = [nil, 0, 1, 2, 5]
+        var random = SplitMix64(state: 0x5EED_0F_9A7)
+        var split = 0
+        for round in 0..<60 {
+            let delimiters: [UInt8] = [0x2C, 0x3B, 0x09, 0x7C]
+            var generator = CSVPropertyTests.Generator(random: SplitMix64(state: random.next()), delimiter: delimiters[round % 4])
+            let bytes = generator.document()
+            let (parallel, sequential) = Self.inPieces(bytes, schedules: schedules)
+            for (schedule, result) in zip(schedules, parallel) {
+                #expect(result == sequential, "own pieces \(schedule.map(String.init) ?? "any"): \(CSVPropertyTests.escaped(bytes))")
+            }
+            if parallel.allSatisfy(\.halves) { split += 1 }
+        }
+        #expect(split > 10, "the pieces path ran on \(split) of 60 documents")
+        for name in Fixtures.all {
+            let (parallel, sequential) = Self.inPieces(Fixtures.bytes(name), schedules: schedules)
+            for (schedule, result) in zip(schedules, parallel) {
+                #expect(result == sequential, "\(name), own pieces \(schedule.map(String.init) ?? "any")")
+            }
+        }
+    }
+
+    /// Quoted fields spanning many lines across the second half: many pieces start inside
+    /// one, and their guesses must all be thrown away.
+    @Test func piecesInsideQuotedFieldsAreParsedAgain() {
+        var text = "customer_id,touchpoint,timestamp,note\n"
+        for i in 0..<60 {
+            text += "c\(i % 9),t\(i % 4),2024-01-01T10:\(String(format: "%02d", i)):00Z,\""
+            for k in 0..<(i % 3 == 0 ? 12 : 1) { text += "note \(k), with c9,z,2024-01-01T10:00:00Z,like a row\n" }
+            text += "\"\n"
+            if i % 10 == 7 { text += "broken,row\n" }
+        }
+        let (parallel, sequential) = Self.inPieces(Array(text.utf8), schedules: [nil, 0, 1, 3])
+        #expect(sequential.counts.first == 66)
+        for result in parallel {
+            #expect(result == sequential)
+        }
     }
 }
