@@ -1,3 +1,5 @@
+import Dispatch
+
 extension EventTable {
     /// Appends the events of `later`, a table of the same input's later part with the same
     /// mapped roles, after this table's events.
@@ -36,30 +38,85 @@ extension EventTable {
         // index (looked up on two threads), not interned one by one into a growing index.
         let caseMap = keepIndex ? remap(later.caseNames, into: &caseNames)
             : caseNames.append(unindexed: later.caseNames) { if !isValidUTF8($0) { invalidUTF8 += 1 } }
-        cases.append(contentsOf: later.cases.lazy.map { CaseID(rawValue: caseMap[$0.index]) })
-        later.cases = []
         let activityMap = remap(later.activityNames, into: &activityNames)
-        activities.append(contentsOf: later.activities.lazy.map { ActivityID(rawValue: activityMap[$0.index]) })
-        later.activities = []
-        if hasStages {
-            let map = remap(later.stageNames, into: &stageNames)
-            stages.append(contentsOf: later.stages.lazy.map { StageID(rawValue: map[$0.index]) })
-            later.stages = []
-        }
-        if hasChannels {
-            let map = remap(later.channelNames, into: &channelNames)
-            channels.append(contentsOf: later.channels.lazy.map { ChannelID(rawValue: map[$0.index]) })
-            later.channels = []
-        }
+        let stageMap = hasStages ? remap(later.stageNames, into: &stageNames) : []
+        let channelMap = hasChannels ? remap(later.channelNames, into: &channelNames) : []
+        var attributeMaps: [[UInt32]] = []
         for a in attributes.indices where a < later.attributes.count {
-            let map = remap(later.attributeValueNames[a], into: &attributeValueNames[a])
-            attributes[a].append(contentsOf: later.attributes[a].lazy.map { AttributeValueID(rawValue: map[$0.index]) })
-            later.attributes[a] = []
+            attributeMaps.append(remap(later.attributeValueNames[a], into: &attributeValueNames[a]))
         }
-        timestamps.append(contentsOf: later.timestamps)
-        later.timestamps = []
-        lines.append(contentsOf: later.lines.lazy.map { $0 &+ lineOffset })
-        later.lines = []
-        if !sourceIndices.isEmpty { sourceIndices.append(contentsOf: repeatElement(0, count: later.count)) }
+        // The columns move on two threads for a large table, each appending to its own.
+        let job = ColumnAppendJob(table: self, later: later, caseMap: caseMap, activityMap: activityMap, stageMap: stageMap,
+                                  channelMap: channelMap, attributeMaps: attributeMaps, lineOffset: lineOffset)
+        later = EventTable()
+        cases = []; activities = []; stages = []; channels = []; timestamps = []; lines = []
+        for a in attributes.indices { attributes[a] = [] }
+        if job.count < 1 << 16 {
+            job.run(part: 0)
+            job.run(part: 1)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: 2) { job.run(part: $0) }
+        }
+        job.moveColumns(into: &self)
+        if !sourceIndices.isEmpty { sourceIndices.append(contentsOf: repeatElement(0, count: job.count)) }
+    }
+}
+
+/// The column appends of `EventTable.append`, split in two parts for two threads: the
+/// customers and timestamps in one, the other columns in the other. Each part writes only
+/// its own columns.
+private final class ColumnAppendJob: @unchecked Sendable {
+    var cases: [CaseID], activities: [ActivityID], stages: [StageID], channels: [ChannelID]
+    var timestamps: [Int64], lines: [UInt32], attributes: [[AttributeValueID]]
+    let later: EventTable
+    let caseMap: [UInt32], activityMap: [UInt32], stageMap: [UInt32], channelMap: [UInt32], attributeMaps: [[UInt32]]
+    let lineOffset: UInt32
+
+    var count: Int { later.count }
+
+    init(table: EventTable, later: EventTable, caseMap: [UInt32], activityMap: [UInt32], stageMap: [UInt32],
+         channelMap: [UInt32], attributeMaps: [[UInt32]], lineOffset: UInt32) {
+        cases = table.cases; activities = table.activities; stages = table.stages; channels = table.channels
+        timestamps = table.timestamps; lines = table.lines; attributes = table.attributes
+        self.later = later
+        self.caseMap = caseMap; self.activityMap = activityMap; self.stageMap = stageMap
+        self.channelMap = channelMap; self.attributeMaps = attributeMaps
+        self.lineOffset = lineOffset
+    }
+
+    func run(part: Int) {
+        if part == 0 {
+            let map = caseMap
+            cases.append(contentsOf: later.cases.lazy.map { CaseID(rawValue: map[$0.index]) })
+            timestamps.append(contentsOf: later.timestamps)
+            return
+        }
+        let activityMap = activityMap
+        activities.append(contentsOf: later.activities.lazy.map { ActivityID(rawValue: activityMap[$0.index]) })
+        if !stageMap.isEmpty || !later.stages.isEmpty {
+            let map = stageMap
+            stages.append(contentsOf: later.stages.lazy.map { StageID(rawValue: map[$0.index]) })
+        }
+        if !channelMap.isEmpty || !later.channels.isEmpty {
+            let map = channelMap
+            channels.append(contentsOf: later.channels.lazy.map { ChannelID(rawValue: map[$0.index]) })
+        }
+        for a in attributeMaps.indices {
+            let map = attributeMaps[a]
+            attributes[a].append(contentsOf: later.attributes[a].lazy.map { AttributeValueID(rawValue: map[$0.index]) })
+        }
+        let offset = lineOffset
+        lines.append(contentsOf: later.lines.lazy.map { $0 &+ offset })
+    }
+
+    /// Hands the columns back (this job keeps no reference, so they stay uniquely owned).
+    func moveColumns(into table: inout EventTable) {
+        table.cases = cases; cases = []
+        table.activities = activities; activities = []
+        table.stages = stages; stages = []
+        table.channels = channels; channels = []
+        table.timestamps = timestamps; timestamps = []
+        table.lines = lines; lines = []
+        table.attributes = attributes; attributes = []
     }
 }

@@ -272,11 +272,44 @@ public struct SymbolTable: Sendable {
         let other: SymbolTable
         let map: UnsafeMutableBufferPointer<UInt32>
 
+        /// In groups of 32: every name's hash first and its home slot read, so that the
+        /// cache misses of a large table overlap, then the probes.
         func run(_ ids: Range<Int>) {
+            guard table.indexed else {
+                other.arena.withUnsafeBytes { bytes in
+                    for i in ids {
+                        let start = i == 0 ? 0 : other.ends[i - 1]
+                        map[i] = table.lookup(UnsafeRawBufferPointer(rebasing: bytes[start..<other.ends[i]])) ?? .max
+                    }
+                }
+                return
+            }
+            let group = 32
+            var hashes = [UInt32](repeating: 0, count: group)
+            var keys = [Key](repeating: Key(), count: group)
             other.arena.withUnsafeBytes { bytes in
-                for i in ids {
-                    let start = i == 0 ? 0 : other.ends[i - 1]
-                    map[i] = table.lookup(UnsafeRawBufferPointer(rebasing: bytes[start..<other.ends[i]])) ?? .max
+                other.ends.withUnsafeBufferPointer { ends in
+                    table.slots.withUnsafeBufferPointer { slots in
+                        var first = ids.lowerBound
+                        while first < ids.upperBound {
+                            let last = min(first + group, ids.upperBound)
+                            var touched: UInt64 = 0
+                            for i in first..<last {
+                                let start = i == 0 ? 0 : ends[i - 1]
+                                let (h, key) = table.hashAndKey(UnsafeRawBufferPointer(rebasing: bytes[start..<ends[i]]))
+                                hashes[i - first] = h
+                                keys[i - first] = key
+                                touched &+= slots[Int(h) & table.mask].tag
+                            }
+                            if touched == 1 { hashes[0] &+= 0 }  // keeps the loads alive
+                            for i in first..<last {
+                                let start = i == 0 ? 0 : ends[i - 1]
+                                let name = UnsafeRawBufferPointer(rebasing: bytes[start..<ends[i]])
+                                map[i] = table.probe(name, hashes[i - first], keys[i - first]).found ?? .max
+                            }
+                            first = last
+                        }
+                    }
                 }
             }
         }
