@@ -76,31 +76,32 @@ public struct DiscoveryResult: Sendable {
         events = filtered.events.count
         filters = options.filter.descriptions
         pruning = options.pruning.descriptions
-        // The graph on one thread; the variants and the stages (which build their own stage
-        // graph unless the level is the stage) on another. Errors are thrown in the order of
-        // a sequential run: graph, variants, stages.
+        // Three parts on two threads: the graph, the variants and (when the level is not the
+        // stage) the stage-level graph; whichever thread is done first takes the third. The
+        // stage analysis then only adds its matrix and funnel. Errors are thrown in the order
+        // of a sequential run: graph, variants, stages.
         let parts = DiscoveryParts()
         let stagesAlongside = filtered.events.hasStages && options.level != .stage
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 {
+        DispatchQueue.concurrentPerform(iterations: stagesAlongside ? 3 : 2) { part in
+            switch part {
+            case 0:
                 parts.graph = Result { () throws(DiscoveryError) in try DirectlyFollowsGraph(filtered, level: options.level) }
-            } else {
+            case 1:
                 parts.variants = Result { () throws(DiscoveryError) in
                     try VariantAnalysis(filtered, level: options.level, limit: options.variantLimit, coverage: options.variantCoverage)
                 }
-                if stagesAlongside {
-                    parts.stages = Result { () throws(DiscoveryError) in try StageAnalysis(filtered, order: options.stageOrder) }
-                }
+            default:
+                parts.stageGraph = Result { () throws(DiscoveryError) in try DirectlyFollowsGraph(filtered, level: .stage) }
             }
         }
-        // (Both parts always run; the fallbacks only keep the unwrapping total.)
+        // (All parts always run; the fallbacks only keep the unwrapping total.)
         graph = try (parts.graph ?? Result { () throws(DiscoveryError) in try DirectlyFollowsGraph(filtered, level: options.level) }).get()
         view = options.pruning.apply(to: graph)
         variants = try (parts.variants ?? Result { () throws(DiscoveryError) in
             try VariantAnalysis(filtered, level: options.level, limit: options.variantLimit, coverage: options.variantCoverage)
         }).get()
-        if let result = parts.stages {
-            stages = try result.get()
+        if let result = parts.stageGraph {
+            stages = try StageAnalysis(filtered, order: options.stageOrder, graph: try result.get())
         } else if filtered.events.hasStages {
             stages = try StageAnalysis(filtered, order: options.stageOrder, graph: graph)
         } else {
@@ -117,5 +118,5 @@ public struct DiscoveryResult: Sendable {
 private final class DiscoveryParts: @unchecked Sendable {
     var graph: Result<DirectlyFollowsGraph, DiscoveryError>?
     var variants: Result<VariantAnalysis, DiscoveryError>?
-    var stages: Result<StageAnalysis, DiscoveryError>?
+    var stageGraph: Result<DirectlyFollowsGraph, DiscoveryError>?
 }
