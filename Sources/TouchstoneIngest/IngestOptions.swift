@@ -44,14 +44,16 @@ public struct IngestOptions: Sendable {
     /// A single plain file at least this large is parsed as two halves at the same time
     /// (the result is identical); nil reads every input front to back.
     public var parallelThresholdBytes: Int? = 32 << 20
-    /// The second half is read in pieces of about this many bytes (at least 1/32 of it), so
-    /// that the first thread to finish can take the other's last pieces (see `Ingester`).
+    /// Each half is read in pieces of about this many bytes (at least 1/32 of it), so that
+    /// the thread done first can take the other's last pieces (see `Ingester`).
     var parallelPieceBytes = 4 << 20
     /// The dialect of a later part of a file, as the file's start showed it (nil: sniffed
     /// from the input's first line, which in a part may be any line).
     var knownDialect: Dialect?
-    /// For tests: the second half's own thread stops after this many pieces, so that the
-    /// first thread reads the rest (nil: the two threads share them as they finish).
+    /// For tests: each half's own thread stops after this many of its own pieces (the first
+    /// at least one), so that the other thread reads the rest (nil: they share them as they
+    /// finish).
+    var parallelPiecesForFirstThread: Int?
     var parallelPiecesForSecondThread: Int?
     /// Without a header: the number of fields every row must have (nil: the first row's).
     public var expectedFieldCount: Int?

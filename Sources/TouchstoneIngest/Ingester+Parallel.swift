@@ -10,11 +10,12 @@ extension Ingester {
     /// that is not possible (the caller then reads it front to back).
     ///
     /// A probe of the file's start fixes the dialect, the mapping and the timestamp format.
-    /// This thread reads the first half; the second half, from the first line after the
-    /// middle, is cut at line starts into pieces that another thread reads front to back, as
-    /// if a record started at its first piece. When this thread is done first, it takes the
-    /// other's pieces from the back, one at a time, each read as if a record started there:
-    /// neither thread waits for the other for longer than about one piece.
+    /// Both halves (the second from the first line after the middle) are cut at line starts
+    /// into pieces. This thread reads the first half's pieces front to back; another thread
+    /// reads the second half's, as if a record started at its first piece. The thread done
+    /// first takes the other half's remaining pieces from the back, one at a time, each read as
+    /// if a record started there: neither thread waits for the other for longer than about
+    /// one piece.
     ///
     /// Every such guess is checked when the bytes before it have been parsed: if a quoted
     /// field was open there, the piece after it is parsed again, continuing the parse before
@@ -40,14 +41,26 @@ extension Ingester {
             attributes: probe.mapping.columns.compactMap { c in
                 if case .attribute = c.role { return .position(c.index + 1) } else { return nil }
             })
-        let pieces = SharedPieces(pieceStarts(from: split, size: size, path: path), size: size)
+        // Both halves in pieces: each thread reads its own half's from the front, and once done
+        // takes the other half's from the back, each such piece a part of its own.
+        let firstPieces = SharedPieces(pieceStarts(in: 0..<split, path: path, size: size), end: split)
+        let laterPieces = SharedPieces(pieceStarts(in: split..<size, path: path, size: size), end: size)
+        guard let firstPiece = firstPieces.takeFirst() else { return nil }  // the header's: this thread's
         let second = Part(options: laterOptions, path: path)
-        let limit = options.parallelPiecesForSecondThread
+        let secondLimit = options.parallelPiecesForSecondThread
+        let secondThread = SecondThread()
+        let partOptions = laterOptions
         let thread = Thread {
             second.run(reserveFor: size - split) { taken in
-                if let limit, taken >= limit { return nil }
-                return pieces.takeFirst()
+                if let secondLimit, taken >= secondLimit { return nil }
+                return laterPieces.takeFirst()
             }
+            while let range = firstPieces.takeLast() {
+                let part = Part(options: partOptions, path: path)
+                part.run(reserveFor: range.count) { count in count == 0 ? range : nil }
+                secondThread.taken.append((range, part))
+            }
+            secondThread.done.signal()
         }
         thread.name = "touchstone-second-half"
         thread.start()
@@ -61,16 +74,21 @@ extension Ingester {
         }
         try begin(source: path)
         givenColumnFill = probe.columnFill
-        try readRange(path: path, range: 0..<split, reserveFor: size)
+        try readRange(path: path, range: firstPiece, reserveFor: size)
+        var own = 1
+        while own < max(options.parallelPiecesForFirstThread ?? .max, 1), let piece = firstPieces.takeFirst() {
+            try readRange(path: path, range: piece, reserveFor: nil)
+            own += 1
+        }
         // Then the second half's pieces its thread has not started, from the back.
         var taken: [(range: Range<Int>, part: Part)] = []
-        while let range = pieces.takeLast() {
+        while let range = laterPieces.takeLast() {
             let part = Part(options: laterOptions, path: path)
             part.run(reserveFor: range.count) { count in count == 0 ? range : nil }
             taken.append((range, part))
         }
-        second.wait()
-        var parts: [(range: Range<Int>, part: Part)] = []
+        secondThread.done.wait()
+        var parts: [(range: Range<Int>, part: Part)] = secondThread.taken.reversed()
         if let range = second.range { parts.append((range, second)) }
         parts += taken.reversed()
 
@@ -141,13 +159,13 @@ extension Ingester {
         return (table, report)
     }
 
-    /// Line starts that cut `split..<size` into pieces of `parallelPieceBytes` or more (and
-    /// at least a thirty-second of it), the first being `split`.
-    private func pieceStarts(from split: Int, size: Int, path: String) -> [Int] {
-        let step = max(options.parallelPieceBytes, (size - split) / 32, 1)
-        var starts = [split]
-        var offset = split + step
-        while offset < size, let next = lineStart(after: offset, path: path, size: size), next < size {
+    /// Line starts that cut `range` of the file into pieces of `parallelPieceBytes` or more
+    /// (and at least a thirty-second of it), the first being `range.lowerBound`.
+    private func pieceStarts(in range: Range<Int>, path: String, size: Int) -> [Int] {
+        let step = max(options.parallelPieceBytes, range.count / 32, 1)
+        var starts = [range.lowerBound]
+        var offset = range.lowerBound + step
+        while offset < range.upperBound, let next = lineStart(after: offset, path: path, size: size), next < range.upperBound {
             if next > starts[starts.count - 1] { starts.append(next) }
             offset = max(next, offset + step)
         }
@@ -240,22 +258,22 @@ extension Ingester {
     }
 }
 
-/// The pieces of the second half not yet taken: its own thread takes them from the front,
-/// the first half's thread (once done) from the back.
+/// The pieces of one half not yet taken: its own thread takes them from the front, the other
+/// half's thread (once done with its own) from the back.
 private final class SharedPieces: @unchecked Sendable {
     private let lock = NSLock()
     private let starts: [Int]
-    private let size: Int
+    private let end: Int
     private var first = 0
     private var last: Int
 
-    init(_ starts: [Int], size: Int) {
+    init(_ starts: [Int], end: Int) {
         self.starts = starts
-        self.size = size
+        self.end = end
         last = starts.count - 1
     }
 
-    private func piece(_ i: Int) -> Range<Int> { starts[i]..<(i + 1 < starts.count ? starts[i + 1] : size) }
+    private func piece(_ i: Int) -> Range<Int> { starts[i]..<(i + 1 < starts.count ? starts[i + 1] : end) }
 
     func takeFirst() -> Range<Int>? {
         lock.lock()
@@ -281,7 +299,6 @@ private final class Part: @unchecked Sendable {
     private let path: String
     private let ingester: Ingester
     private let sink: RejectionSink
-    private let finished = DispatchSemaphore(value: 0)
     /// The bytes this part covers (claimed, read or not), nil before its first piece.
     private(set) var range: Range<Int>?
     private(set) var failure: IngestError?
@@ -308,7 +325,6 @@ private final class Part: @unchecked Sendable {
 
     /// Reads the pieces `next` hands out (given how many it had), front to back.
     func run(reserveFor total: Int, next: (Int) -> Range<Int>?) {
-        defer { finished.signal() }
         do {
             try ingester.begin(source: path)
             var count = 0
@@ -342,8 +358,6 @@ private final class Part: @unchecked Sendable {
         records = ingester.state.pointee.record
     }
 
-    func wait() { finished.wait() }
-
     /// The part's table and report (nil with `failure` set when it fails).
     func finish() -> (EventTable, IngestReport)? {
         guard failure == nil else { return nil }
@@ -354,6 +368,13 @@ private final class Part: @unchecked Sendable {
             return nil
         }
     }
+}
+
+/// What the second half's thread hands over: the first half's pieces it took, and when it is done.
+private final class SecondThread: @unchecked Sendable {
+    let done = DispatchSemaphore(value: 0)
+    /// Written by that thread only, read after `done`.
+    var taken: [(range: Range<Int>, part: Part)] = []
 }
 
 /// Collects the rejections of a part, to be counted with shifted lines when it is joined.

@@ -22,22 +22,29 @@ struct ParallelIngestTests {
         return (ingestFile(url, parallel: true), ingestFile(url, parallel: false))
     }
 
-    /// The second half in pieces of a line or a few, its own thread reading the first
-    /// `ownPieces` of them (all it can get when nil) and the first half's thread the rest:
-    /// one result per schedule, and the sequential one.
-    static func inPieces(_ bytes: [UInt8], schedules: [Int?]) -> (parallel: [Result], sequential: Result) {
+    /// How many of its own half's pieces each thread reads before it takes the other half's
+    /// (nil: all it can get).
+    struct Schedule {
+        var first: Int?
+        var second: Int?
+    }
+
+    /// Both halves in pieces of a line or a few, read on each schedule: one result per
+    /// schedule, and the sequential one.
+    static func inPieces(_ bytes: [UInt8], schedules: [Schedule]) -> (parallel: [Result], sequential: Result) {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-pieces-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: url) }
         try? Data(bytes).write(to: url)
-        let parallel = schedules.map { ingestFile(url, parallel: true, pieceBytes: 1, ownPieces: $0) }
+        let parallel = schedules.map { ingestFile(url, parallel: true, pieceBytes: 1, schedule: $0) }
         return (parallel, ingestFile(url, parallel: false))
     }
 
-    static func ingestFile(_ url: URL, parallel: Bool, pieceBytes: Int? = nil, ownPieces: Int? = nil) -> Result {
+    static func ingestFile(_ url: URL, parallel: Bool, pieceBytes: Int? = nil, schedule: Schedule? = nil) -> Result {
         var options = IngestOptions()
         options.parallelThresholdBytes = parallel ? 1 : nil
         if let pieceBytes { options.parallelPieceBytes = pieceBytes }
-        options.parallelPiecesForSecondThread = ownPieces
+        options.parallelPiecesForFirstThread = schedule?.first
+        options.parallelPiecesForSecondThread = schedule?.second
         var rejects: [String] = []
         let ingester = Ingester(options: options) { r in
             rejects.append("\(r.line)/\(r.record)/\(r.column.map(String.init) ?? "-")/\(r.reason.rawValue)/\(String(decoding: r.raw, as: UTF8.self))")
@@ -109,11 +116,14 @@ struct ParallelIngestTests {
         #expect(both.parallel.halves && !both.sequential.halves)
     }
 
-    /// The second half's pieces read by either thread, in any share, give the same result:
-    /// parts whose first byte is inside a quoted field are parsed again as the continuation
-    /// of the part before them.
+    /// Pieces read by either thread, in any share, give the same result: parts whose first
+    /// byte is inside a quoted field are parsed again as the continuation of the part before.
+    static let schedules = [Schedule(first: nil, second: nil), Schedule(first: nil, second: 0),
+                            Schedule(first: 1, second: nil), Schedule(first: 1, second: 0),
+                            Schedule(first: 2, second: 2), Schedule(first: nil, second: 5)]
+
     @Test func piecesTakenByEitherThreadAgree() {
-        let schedules: [Int?] = [nil, 0, 1, 2, 5]
+        let schedules = Self.schedules
         var random = SplitMix64(state: 0x5EED_0F_9A7)
         var split = 0
         for round in 0..<60 {
@@ -122,7 +132,7 @@ struct ParallelIngestTests {
             let bytes = generator.document()
             let (parallel, sequential) = Self.inPieces(bytes, schedules: schedules)
             for (schedule, result) in zip(schedules, parallel) {
-                #expect(result == sequential, "own pieces \(schedule.map(String.init) ?? "any"): \(CSVPropertyTests.escaped(bytes))")
+                #expect(result == sequential, "\(schedule): \(CSVPropertyTests.escaped(bytes))")
             }
             if parallel.allSatisfy(\.halves) { split += 1 }
         }
@@ -130,7 +140,7 @@ struct ParallelIngestTests {
         for name in Fixtures.all {
             let (parallel, sequential) = Self.inPieces(Fixtures.bytes(name), schedules: schedules)
             for (schedule, result) in zip(schedules, parallel) {
-                #expect(result == sequential, "\(name), own pieces \(schedule.map(String.init) ?? "any")")
+                #expect(result == sequential, "\(name), \(schedule)")
             }
         }
     }
@@ -145,7 +155,7 @@ struct ParallelIngestTests {
             text += "\"\n"
             if i % 10 == 7 { text += "broken,row\n" }
         }
-        let (parallel, sequential) = Self.inPieces(Array(text.utf8), schedules: [nil, 0, 1, 3])
+        let (parallel, sequential) = Self.inPieces(Array(text.utf8), schedules: Self.schedules)
         #expect(sequential.counts.first == 66)
         for result in parallel {
             #expect(result == sequential)
