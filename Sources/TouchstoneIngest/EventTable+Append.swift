@@ -64,21 +64,25 @@ extension EventTable {
 
 /// The column appends of `EventTable.append`, split in two parts for two threads: the
 /// customers and timestamps in one, the other columns in the other. Each part writes only
-/// its own columns.
+/// its own columns, and frees each later column once it is appended (as a sequential append
+/// would), so that the peak memory stays that of one column more.
 private final class ColumnAppendJob: @unchecked Sendable {
     var cases: [CaseID], activities: [ActivityID], stages: [StageID], channels: [ChannelID]
     var timestamps: [Int64], lines: [UInt32], attributes: [[AttributeValueID]]
-    let later: EventTable
+    var laterCases: [CaseID], laterActivities: [ActivityID], laterStages: [StageID], laterChannels: [ChannelID]
+    var laterTimestamps: [Int64], laterLines: [UInt32], laterAttributes: [[AttributeValueID]]
     let caseMap: [UInt32], activityMap: [UInt32], stageMap: [UInt32], channelMap: [UInt32], attributeMaps: [[UInt32]]
     let lineOffset: UInt32
-
-    var count: Int { later.count }
+    let count: Int
 
     init(table: EventTable, later: EventTable, caseMap: [UInt32], activityMap: [UInt32], stageMap: [UInt32],
          channelMap: [UInt32], attributeMaps: [[UInt32]], lineOffset: UInt32) {
         cases = table.cases; activities = table.activities; stages = table.stages; channels = table.channels
         timestamps = table.timestamps; lines = table.lines; attributes = table.attributes
-        self.later = later
+        laterCases = later.cases; laterActivities = later.activities; laterStages = later.stages
+        laterChannels = later.channels; laterTimestamps = later.timestamps; laterLines = later.lines
+        laterAttributes = later.attributes
+        count = later.count
         self.caseMap = caseMap; self.activityMap = activityMap; self.stageMap = stageMap
         self.channelMap = channelMap; self.attributeMaps = attributeMaps
         self.lineOffset = lineOffset
@@ -87,26 +91,33 @@ private final class ColumnAppendJob: @unchecked Sendable {
     func run(part: Int) {
         if part == 0 {
             let map = caseMap
-            cases.append(contentsOf: later.cases.lazy.map { CaseID(rawValue: map[$0.index]) })
-            timestamps.append(contentsOf: later.timestamps)
+            cases.append(contentsOf: laterCases.lazy.map { CaseID(rawValue: map[$0.index]) })
+            laterCases = []
+            timestamps.append(contentsOf: laterTimestamps)
+            laterTimestamps = []
             return
         }
         let activityMap = activityMap
-        activities.append(contentsOf: later.activities.lazy.map { ActivityID(rawValue: activityMap[$0.index]) })
-        if !stageMap.isEmpty || !later.stages.isEmpty {
+        activities.append(contentsOf: laterActivities.lazy.map { ActivityID(rawValue: activityMap[$0.index]) })
+        laterActivities = []
+        if !laterStages.isEmpty {
             let map = stageMap
-            stages.append(contentsOf: later.stages.lazy.map { StageID(rawValue: map[$0.index]) })
+            stages.append(contentsOf: laterStages.lazy.map { StageID(rawValue: map[$0.index]) })
+            laterStages = []
         }
-        if !channelMap.isEmpty || !later.channels.isEmpty {
+        if !laterChannels.isEmpty {
             let map = channelMap
-            channels.append(contentsOf: later.channels.lazy.map { ChannelID(rawValue: map[$0.index]) })
+            channels.append(contentsOf: laterChannels.lazy.map { ChannelID(rawValue: map[$0.index]) })
+            laterChannels = []
         }
-        for a in attributeMaps.indices {
+        for a in attributeMaps.indices where a < laterAttributes.count {
             let map = attributeMaps[a]
-            attributes[a].append(contentsOf: later.attributes[a].lazy.map { AttributeValueID(rawValue: map[$0.index]) })
+            attributes[a].append(contentsOf: laterAttributes[a].lazy.map { AttributeValueID(rawValue: map[$0.index]) })
+            laterAttributes[a] = []
         }
         let offset = lineOffset
-        lines.append(contentsOf: later.lines.lazy.map { $0 &+ offset })
+        lines.append(contentsOf: laterLines.lazy.map { $0 &+ offset })
+        laterLines = []
     }
 
     /// Hands the columns back (this job keeps no reference, so they stay uniquely owned).
