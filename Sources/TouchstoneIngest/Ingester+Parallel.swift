@@ -117,10 +117,13 @@ extension Ingester {
         var recordOffset = state.pointee.record
         try endSource()
         var (table, report) = try finish()
-        // The later parts are first appended to the first of them (whose customer index is
-        // still there to grow), then to this half in one step, whose index is not rebuilt.
+        // The second thread's own part and the parts after it are first appended to that part
+        // (whose customer index is still there to grow), then to this half in one step, whose
+        // index is not rebuilt. First-half pieces the second thread read come before it: they
+        // are small, and go into this half directly.
         var later: (table: EventTable, report: IngestReport)?
-        let laterStart = lineOffset
+        var laterStart = lineOffset
+        var beforeSecond = joined.contains { $0 === second }
         for part in joined {
             // A part that failed on its own was parsed again before (as the continuation of
             // the part before it); an error here is one of its continuation, at its true line.
@@ -139,8 +142,14 @@ extension Ingester {
                 report.count(rejection)
                 state.pointee.onRejection?(rejection)
             }
-            if later == nil {
+            if part === second { beforeSecond = false }
+            if beforeSecond {
+                table.append(partTable, lineOffset: UInt32(truncatingIfNeeded: lineOffset), invalidUTF8: &report.invalidUTF8Names,
+                             keepIndex: true)
+                report.absorb(partReport, lineOffset: lineOffset)
+            } else if later == nil {
                 later = (partTable, partReport)
+                laterStart = lineOffset
             } else {
                 // (New names are counted once, against this half's names, below.)
                 var uncounted = 0
