@@ -6,6 +6,9 @@
 # it under Tests/Fixtures/fuzz/, where the test suite replays it).
 #
 #   Fuzz/run.sh [EXECUTIONS]     FUZZ_SECONDS=600 Fuzz/run.sh -1   (time-bound run instead)
+#
+# The run is reproducible: libFuzzer's seed is FUZZ_SEED (default 1), so the test command and
+# CI pass or fail the same way on the same commit. FUZZ_SEED=0 picks a random seed (exploring).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-100000}
@@ -47,8 +50,8 @@ run() { # target corpus
     local start=$SECONDS
     local limit=()
     [ "${FUZZ_SECONDS:-}" ] && limit=(-max_total_time="$FUZZ_SECONDS")
-    echo "== $1: $RUNS executions${FUZZ_SECONDS:+ / $FUZZ_SECONDS s}"
-    "$BIN/$1" -runs="$RUNS" "${limit[@]}" -max_len="$MAX_LEN" -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 \
+    echo "== $1: $RUNS executions${FUZZ_SECONDS:+ / $FUZZ_SECONDS s}, seed ${FUZZ_SEED:-1}"
+    "$BIN/$1" -seed="${FUZZ_SEED:-1}" -runs="$RUNS" "${limit[@]}" -max_len="$MAX_LEN" -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 \
         -print_final_stats=1 -artifact_prefix="$SCRATCH/artifacts/$1-" "$WORK/$2" 2> "$WORK/$1.log" || {
         grep -a -m 5 -E 'Precondition failed|Fatal error|ERROR: (AddressSanitizer|libFuzzer)|SUMMARY:' "$WORK/$1.log" || true
         tail -n 30 "$WORK/$1.log"; echo "FUZZ FAILURE in $1 (artifact in $SCRATCH/artifacts/)"; exit 1; }

@@ -24,9 +24,12 @@ final class CSVParser {
     /// With `lineEnd` LF (LF and CRLF files) only LF ends a record: a carriage return is a
     /// field character that, like a space, is trimmed at the ends of an unquoted field (which
     /// removes the CR of a CRLF line end). libcsv's default would end a record at a lone CR
-    /// too, splitting one line into two records. The custom character classes cost a call
-    /// per byte, so they are set only for input holding a CR not followed by LF; for all
-    /// other input libcsv's defaults give the same fields.
+    /// too, splitting one line into two records. With `lineEnd` CR (old Mac files) only CR
+    /// ends a record and an LF is trimmed like a space, for the same reason: the ingester
+    /// cuts the input into lines at its line end only, so a record must never end elsewhere.
+    /// The custom character classes cost a call per byte, so they are set only for input
+    /// holding such a stray byte (a CR not followed by LF; an LF in a CR file); for all other
+    /// input libcsv's defaults give the same fields.
     init(delimiter: UInt8, lineEnd: UInt8 = 0x0A) throws(IngestError) {
         parser = .allocate(capacity: 1)
         self.delimiter = delimiter
@@ -38,19 +41,25 @@ final class CSVParser {
         configure()
     }
 
-    /// Whether the LF-only character classes are set (see `init`).
-    private var carriageReturnIsFieldCharacter = false
+    /// Whether the one-terminator character classes are set (see `init`).
+    private var onlyLineEndTerminates = false
 
     /// Sets the delimiter; `csv_init` has reset the character classes to libcsv's defaults.
     private func configure() {
         csv_set_delim(parser, delimiter)
-        carriageReturnIsFieldCharacter = false
+        onlyLineEndTerminates = false
     }
 
-    /// Sets libcsv's LF-only terminator and CR-as-space classes, or its defaults.
-    private func setCarriageReturnIsFieldCharacter(_ on: Bool) {
-        guard on != carriageReturnIsFieldCharacter else { return }
-        carriageReturnIsFieldCharacter = on
+    /// Sets libcsv's classes so that only the line end ends a record (LF files: LF only, CR
+    /// trimmed like a space; CR files: CR only, LF trimmed like a space), or its defaults.
+    private func setOnlyLineEndTerminates(_ on: Bool) {
+        guard on != onlyLineEndTerminates else { return }
+        onlyLineEndTerminates = on
+        if lineEnd == 0x0D {
+            csv_set_term_func(parser, on ? isCarriageReturn : nil)
+            csv_set_space_func(parser, on ? isSpaceTabOrLineFeed : nil)
+            return
+        }
         csv_set_term_func(parser, on ? isLineFeed : nil)
         csv_set_space_func(parser, on ? isSpaceTabOrCarriageReturn : nil)
     }
@@ -92,7 +101,11 @@ final class CSVParser {
     func parse(_ bytes: UnsafeRawBufferPointer, context: UnsafeMutableRawPointer,
                         field: FieldCallback, record: RecordCallback) throws(IngestError) -> Outcome {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return .parsed }
-        if lineEnd == 0x0A { setCarriageReturnIsFieldCharacter(Self.hasLoneCarriageReturn(bytes)) }
+        if lineEnd == 0x0A {
+            setOnlyLineEndTerminates(Self.hasLoneCarriageReturn(bytes))
+        } else if lineEnd == 0x0D {
+            setOnlyLineEndTerminates(memchr(base, 0x0A, bytes.count) != nil)
+        }
         let consumed = csv_parse(parser, base, bytes.count, field, record, context)
         if consumed == bytes.count { return .parsed }
         let status = csv_error(parser)
@@ -126,7 +139,15 @@ final class CSVParser {
 /// libcsv terminator class for LF files: only LF ends a record.
 private let isLineFeed: @convention(c) (UInt8) -> Int32 = { $0 == 0x0A ? 1 : 0 }
 
+/// libcsv terminator class for CR files: only CR ends a record.
+private let isCarriageReturn: @convention(c) (UInt8) -> Int32 = { $0 == 0x0D ? 1 : 0 }
+
 /// libcsv space class for LF files: space and tab (libcsv's default) plus CR.
 private let isSpaceTabOrCarriageReturn: @convention(c) (UInt8) -> Int32 = { c in
     c == 0x20 || c == 0x09 || c == 0x0D ? 1 : 0
+}
+
+/// libcsv space class for CR files: space and tab (libcsv's default) plus LF.
+private let isSpaceTabOrLineFeed: @convention(c) (UInt8) -> Int32 = { c in
+    c == 0x20 || c == 0x09 || c == 0x0A ? 1 : 0
 }

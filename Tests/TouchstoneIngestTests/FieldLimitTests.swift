@@ -92,6 +92,47 @@ struct FieldLimitTests {
         #expect(Set(outcomes).count == 1, "\(outcomes)")
     }
 
+    /// Found by the fuzzer (Tests/Fixtures/fuzz/ingest-crash-lf-in-cr-file.bin): in a file with
+    /// CR line ends, libcsv also ended a record at an LF, inside one of the ingester's lines. Read
+    /// in one piece, the oversized field ended at the LF and the bytes after it were a second row
+    /// on the same line; read in pieces, the limit was noticed first and the line was one row.
+    /// Now only CR ends a record in a CR file, whatever the chunk size, and an LF at a field's
+    /// end is trimmed like a space (a stray CRLF line end still gives the right fields).
+    @Test func lineFeedInACarriageReturnFileNeverEndsARecord() {
+        let text = "customer,activity,timestamp\r\"x\r\r\rc\"\rsome text over sixteen\nbytes\r"
+            + "c1,a\n,2024-01-01T00:00:00Z\r\nc2,b,2024-01-01T00:01:00Z\r"
+        let outcomes = FieldLimitTests.outcomes(text, chunks: [1, 2, 3, 5, 8, 13, 40, 1000], options: FieldLimitTests.options(limit: 24))
+        // Line 2 opens a one-field row that closes on line 5; line 6 is one 28-byte field.
+        #expect(outcomes.first == "2:0:wrongFieldCount 6:1:fieldTooLarge used [\"c1\", \"c2\"]")
+        #expect(Set(outcomes).count == 1, "\(outcomes)")
+        let o = ingest(Array(text.utf8), options: FieldLimitTests.options(limit: 24))
+        #expect(o.events.map(\.touchpoint) == ["a", "b"])
+        #expect(o.events.map(\.line) == [7, 8])
+    }
+
+    /// Random rows built from the pieces that make rows oversized or badly quoted (short and
+    /// long fields, quoted fields over several lines, stray and doubled quotes, extra fields),
+    /// read in many chunk sizes: every size must give the same rejections, lines, reasons and
+    /// used rows (the fuzzer's chunking invariant, on many documents in one test run).
+    @Test func randomOversizedAndBadlyQuotedRowsGiveTheSameResultForEveryChunkSize() {
+        var rng = SplitMix64(state: 0x0DD_5EED)
+        let pieces = ["c1", "a", "2024-01-01T00:00:00Z", "", "a field well over sixteen bytes", "\"q\"", "\"long quoted field over the limit\"",
+                      "\"open\nquote\"", "\"two\nlines and long enough\"", "x\"y", "\"\"", "\"a\"\"b\"", "\"unclosed", "z"]
+        var failures: [String] = []
+        for round in 0..<300 {
+            var text = "customer,activity,timestamp\n"
+            for _ in 0..<Int.random(in: 1...8, using: &rng) {
+                let fields = Int.random(in: 1...6, using: &rng)
+                text += (0..<fields).map { _ in pieces.randomElement(using: &rng)! }.joined(separator: ",")
+                text += Bool.random(using: &rng) ? "\n" : "\r\n"
+            }
+            let outcomes = FieldLimitTests.outcomes(text, chunks: [1, 2, 3, 5, 7, 11, 16, 29, 64, 100_000],
+                                                    options: FieldLimitTests.options(limit: 16))
+            if Set(outcomes).count != 1 { failures.append("round \(round): \(text.debugDescription)\n\(outcomes.joined(separator: "\n"))") }
+        }
+        #expect(failures.isEmpty, "\(failures.prefix(3).joined(separator: "\n\n"))")
+    }
+
     /// A stray quote early in a large input makes the rest of it one rejected row (the row is
     /// over the look-back, so it cannot be read again). Counted by rows that is 1 of 6, so the
     /// reject-rate check also counts the lines such a row holds, and stops the run loudly.
