@@ -22,9 +22,11 @@ BIN=$(swift build --package-path Fuzz --scratch-path "$SCRATCH" -c debug --show-
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/ingest" "$WORK/map" "$SCRATCH/artifacts"
-# Ingest seeds: 3 option bytes (auto delimiter, header, chunk 64), then the CSV's first KB.
+# Ingest seeds: 3 option bytes (auto delimiter, header, chunk 64), then the CSV's first KB;
+# each again with byte 0's high bit (no column fill sample: chunks reach the parser at once).
 for f in Tests/Fixtures/ingest/* SampleLogs/*/*.csv; do
     { printf '\000\000\100'; head -c 1024 "$f"; } > "$WORK/ingest/$(basename "$f")"
+    { printf '\200\000\100'; head -c 1024 "$f"; } > "$WORK/ingest/unsampled-$(basename "$f")"
 done
 # Encoding seeds: flag 0x80 reads the rest as one file through the byte source (encodings).
 for f in Tests/Fixtures/exports/*; do

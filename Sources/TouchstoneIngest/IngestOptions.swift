@@ -55,6 +55,11 @@ public struct IngestOptions: Sendable {
     /// finish).
     var parallelPiecesForFirstThread: Int?
     var parallelPiecesForSecondThread: Int?
+    /// For tests and the fuzzer: false detects columns from the header's names alone, without
+    /// the fill sample (`ColumnFillSample`). With the sample an input's first 101 lines (or
+    /// 1 MiB) are held back and parsed in one piece, so a small input read in small chunks
+    /// would reach the parser whole, and a test of chunking would test nothing.
+    var samplesColumnFill = true
     /// Without a header: the number of fields every row must have (nil: the first row's).
     public var expectedFieldCount: Int?
 

@@ -34,6 +34,17 @@ extension IngestState {
         }
     }
 
+    /// Why the open record is over a limit, or nil: a field over `maxFieldBytes` (one the
+    /// field callback noted, else the field in progress when `pendingFieldTooLarge`), or more
+    /// fields than every row must have. When both, the one crossed first in the bytes: the
+    /// count is crossed when the field at column `fieldCountLimit` (the first extra one) ends,
+    /// so a field over the limit wins when it is at that column or before it.
+    func overLimitReason(pendingFieldTooLarge: Bool) -> RejectionReason? {
+        let column = tooLargeColumn >= 0 ? tooLargeColumn : pendingFieldTooLarge ? fieldIndex : -1
+        if column >= 0 { return column <= fieldCountLimit ? .fieldTooLarge : .wrongFieldCount }
+        return hasTooManyFields ? .wrongFieldCount : nil
+    }
+
     /// Whether the open record already has more fields than every row must have (it is then
     /// skipped to its end, so that a line of millions of small fields costs bounded memory).
     @inline(__always)

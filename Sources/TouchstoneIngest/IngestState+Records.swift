@@ -79,7 +79,9 @@ extension IngestState {
     /// Validates the record in the slots and appends it, or rejects it.
     mutating func useRecord() {
         guard let mapping else { return }
-        if tooLargeColumn >= 0 {
+        // More fields than the header's before the field over the limit: the count was crossed
+        // first in the bytes (`overLimitReason`).
+        if tooLargeColumn >= 0 && tooLargeColumn <= mapping.fieldCount {
             reject(.fieldTooLarge, column: tooLargeColumn + 1,
                    "field \(tooLargeColumn + 1) is \(tooLargeLength) bytes, over the limit of \(maxFieldBytes)")
             return

@@ -54,6 +54,22 @@ extension IngestState {
 
     /// Rejects the first line of the open record (its quote never closes) and returns the
     /// record's remaining bytes, to be parsed again from a fresh parser state.
+    /// The 1-based column of the field holding the quote that leaves `line` inside quotes
+    /// (each quote toggles, as in `beginOversizedRow`; delimiters inside quotes do not count),
+    /// or nil when the line ends outside quotes.
+    static func columnOfOpenQuote(_ line: [UInt8], delimiter: UInt8) -> Int? {
+        var inQuote = false, field = 0, openedIn = 0
+        for byte in line {
+            if byte == 0x22 {
+                inQuote.toggle()
+                if inQuote { openedIn = field }
+            } else if byte == delimiter && !inQuote {
+                field += 1
+            }
+        }
+        return inQuote ? openedIn + 1 : nil
+    }
+
     mutating func rejectOpenRecordFirstLine(reason: RejectionReason, detail: String) -> [UInt8] {
         var raw = pending
         if sliceEnd > chunkRecordStart {
@@ -67,7 +83,10 @@ extension IngestState {
                                 message: "the header has a quoted field that is never closed")
             return []
         }
-        let column = skippingOversizedRow ? skipColumn : fieldIndex + 1
+        // A quote that never closes is named by the field that holds it, found in the line's
+        // bytes (so the same whether libcsv stopped at it or the row was already being skipped).
+        let column = reason == .unterminatedQuote ? IngestState.columnOfOpenQuote(first, delimiter: delimiter) ?? fieldIndex + 1
+            : skippingOversizedRow ? skipColumn : fieldIndex + 1
         skippingOversizedRow = false
         pendingTruncated = false
         record += 1

@@ -23,6 +23,8 @@ struct IngestState: ~Copyable {
     var sourceIndex = -1
     var sourceName = ""
     var lineEnd: UInt8 = 0x0A
+    /// The input's field delimiter (to find the column of a quote that never closes).
+    var delimiter = UInt8(ascii: ",")
     /// 1-based line the next slice starts on.
     var line = 1
     /// Data records seen in the current input.

@@ -136,7 +136,7 @@ public final class Ingester {
             guard let sniff = Dialect.sniff(preamble, atEnd: enough, forced: options.delimiter) else { return }
             // With a header, wait for the first rows too: detection looks at how full the
             // candidate columns are.
-            if options.hasHeader && !enough && givenColumnFill == nil
+            if options.hasHeader && options.samplesColumnFill && !enough && givenColumnFill == nil
                 && !ColumnFillSample.isComplete(preamble, from: sniff.bomLength, lineEnd: sniff.lineEnd, progress: &sampleProgress) { return }
             sampleColumns(sniff)
             try startParsing(sniff)
@@ -214,7 +214,7 @@ public final class Ingester {
         if let given = givenColumnFill {
             state.pointee.columnFill = given
             givenColumnFill = nil
-        } else if options.hasHeader {
+        } else if options.hasHeader && options.samplesColumnFill {
             state.pointee.columnFill = ColumnFillSample(preamble, from: dialect.bomLength, dialect: dialect)
         } else {
             state.pointee.columnFill = ColumnFillSample()
@@ -224,6 +224,7 @@ public final class Ingester {
     private func startParsing(_ dialect: Dialect) throws(IngestError) {
         parser = try CSVParser(delimiter: dialect.delimiter, lineEnd: dialect.lineEnd)
         state.pointee.lineEnd = dialect.lineEnd
+        state.pointee.delimiter = dialect.delimiter
         state.pointee.report.delimiters.append(dialect.delimiter)
         let index = state.pointee.sourceIndex
         state.pointee.report.inputs[index].delimiter = dialect.delimiter
@@ -287,28 +288,28 @@ public final class Ingester {
             if terminated { s.pointee.line += 1; s.pointee.report.linesRead += 1 }
             // A field over the limit makes the row one rejection, whether libcsv is still inside
             // the field (small chunks) or has already read past it (large chunks: the field
-            // callback noted it). Bad quoting later in a row that is already over the limit, or
-            // already has too many fields, does not change that: the first problem in the bytes
-            // wins, as it would if the input came byte by byte.
-            let tooLarge = p.pendingFieldBytes > options.maxFieldBytes
-                || (s.pointee.tooLargeColumn >= 0 && !p.isBetweenRecords)
+            // callback noted it); so do more fields than the header's. Bad quoting later in a
+            // row that is already over a limit does not change that, and of the two limits the
+            // one crossed first in the bytes wins (`overLimitReason`), as it would if the input
+            // came byte by byte.
+            let pendingTooLarge = p.pendingFieldBytes > options.maxFieldBytes
             switch outcome {
             case .parsed:
                 s.pointee.endSlice(betweenRecords: p.isBetweenRecords, terminated: terminated)
                 // Checked after every line (or buffer), so that a field never grows far past the
                 // limit and a row never far past its field count: the row is skipped from here,
                 // without libcsv, and rejected once.
-                if tooLarge || (s.pointee.hasTooManyFields && !p.isBetweenRecords) {
+                if !p.isBetweenRecords, let reason = s.pointee.overLimitReason(pendingFieldTooLarge: pendingTooLarge) {
                     try p.reset()
-                    s.pointee.beginOversizedRow(reason: tooLarge ? .fieldTooLarge : .wrongFieldCount)
+                    s.pointee.beginOversizedRow(reason: reason)
                     if terminated && !s.pointee.skipInQuote && s.pointee.fatal == nil { s.pointee.finishOversizedRow(atEnd: false) }
                 } else if s.pointee.capturing && s.pointee.openRecordBytes > s.pointee.lookBackBytes && !p.isBetweenRecords {
                     s.pointee.failOversizedFirstRecord()
                 }
-            case .badQuoting where tooLarge || s.pointee.hasTooManyFields:
+            case .badQuoting where s.pointee.overLimitReason(pendingFieldTooLarge: pendingTooLarge) != nil:
                 try p.reset()
                 s.pointee.endSlice(betweenRecords: false, terminated: terminated)
-                s.pointee.beginOversizedRow(reason: tooLarge ? .fieldTooLarge : .wrongFieldCount)
+                s.pointee.beginOversizedRow(reason: s.pointee.overLimitReason(pendingFieldTooLarge: pendingTooLarge) ?? .fieldTooLarge)
                 if terminated && !s.pointee.skipInQuote && s.pointee.fatal == nil { s.pointee.finishOversizedRow(atEnd: false) }
             case .badQuoting:
                 try p.reset()

@@ -188,6 +188,12 @@ struct IngesterFixtureTests {
             let whole = ingest(bytes, name: name)
             let chunked = ingest(bytes, chunk: chunk, name: name)
             #expect(whole == chunked, "\(name) in \(chunk)-byte chunks")
+            // Without the fill sample (which holds a small file back and parses it whole), so
+            // that the chunks reach the parser as they come.
+            var unsampled = IngestOptions()
+            unsampled.samplesColumnFill = false
+            #expect(ingest(bytes, options: unsampled, name: name) == ingest(bytes, chunk: chunk, options: unsampled, name: name),
+                    "\(name) in \(chunk)-byte chunks, no fill sample")
         }
     }
 }

@@ -1,4 +1,5 @@
-import TouchstoneIngest
+// @testable: the harness turns off the column fill sample (an internal option), see below.
+@testable import TouchstoneIngest
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,7 +8,9 @@ import Darwin
 
 /// Bytes → ingest with options chosen from the first bytes.
 ///
-/// Layout: byte 0 delimiter choice, byte 1 flags (header, timestamp format, field cap, ISO
+/// Layout: byte 0 delimiter choice (low 7 bits) and, in its high bit, no column fill sample
+/// (so that chunks reach the parser from the first row on: with the sample, the first 101
+/// lines are held back and parsed in one piece), byte 1 flags (header, timestamp format, field cap, ISO
 /// time zone, encoding mode), byte 2 chunk size; the rest is split on 0x00 into up to four
 /// inputs, each fed in chunks through `begin(source:)` / `consume(_:)` / `endSource()`.
 /// In encoding mode (flag 0x80) the rest is one file read by `ingest(_:)` with the
@@ -21,7 +24,8 @@ public func fuzzIngest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = UnsafeBufferPointer(start: data, count: size)
     var options = IngestOptions()
     let delimiters: [UInt8?] = [nil, nil, UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")]
-    options.delimiter = delimiters[Int(bytes[0]) % delimiters.count]
+    options.delimiter = delimiters[Int(bytes[0] & 0x7F) % delimiters.count]
+    options.samplesColumnFill = bytes[0] & 0x80 == 0
     let flags = bytes[1]
     options.hasHeader = flags & 1 == 0
     switch (flags >> 1) & 7 {
