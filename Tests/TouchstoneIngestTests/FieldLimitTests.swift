@@ -113,6 +113,19 @@ struct FieldLimitTests {
         #expect(o.events.map(\.line) == [7, 8])
     }
 
+    /// Found by the fuzzer (Tests/Fixtures/fuzz/ingest-crash-closing-quote-at-chunk-end.bin):
+    /// libcsv keeps a quoted field's closing quote, and an unquoted field's trailing spaces, in
+    /// its buffer until the field ends. A field of exactly the limit looked one byte over it when
+    /// a chunk ended right after the closing quote (or in the trailing spaces).
+    @Test func fieldOfExactlyTheLimitIsNeverOverItWhateverTheChunks() {
+        let limit = "abcdefghijklmnopq"  // 17 bytes, as long as the timestamps
+        let text = "customer,activity,timestamp\nc1,\"\(limit)\",2024-01-01T00:00Z\nc2,\(limit)    ,2024-01-01T00:01Z\n"
+            + "c3,\"\(limit)\"   ,2024-01-01T00:02Z\nc4,\"\(limit)x\",2024-01-01T00:03Z\n"
+        let outcomes = FieldLimitTests.outcomes(text, chunks: Array(1...40) + [1000], options: FieldLimitTests.options(limit: 17))
+        #expect(outcomes.first == "5:2:fieldTooLarge used [\"c1\", \"c2\", \"c3\"]")
+        #expect(Set(outcomes).count == 1, "\(outcomes)")
+    }
+
     /// Random rows built from the pieces that make rows oversized or badly quoted (short and
     /// long fields, quoted fields over several lines, stray and doubled quotes, extra fields),
     /// read in many chunk sizes: every size must give the same rejections, lines, reasons and
