@@ -292,24 +292,24 @@ public final class Ingester {
             // row that is already over a limit does not change that, and of the two limits the
             // one crossed first in the bytes wins (`overLimitReason`), as it would if the input
             // came byte by byte.
-            let pendingTooLarge = p.pendingFieldBytes > options.maxFieldBytes
+            let overLimit = s.pointee.overLimitReason(pendingFieldTooLarge: p.pendingFieldBytes > options.maxFieldBytes)
             switch outcome {
             case .parsed:
                 s.pointee.endSlice(betweenRecords: p.isBetweenRecords, terminated: terminated)
                 // Checked after every line (or buffer), so that a field never grows far past the
                 // limit and a row never far past its field count: the row is skipped from here,
                 // without libcsv, and rejected once.
-                if !p.isBetweenRecords, let reason = s.pointee.overLimitReason(pendingFieldTooLarge: pendingTooLarge) {
+                if !p.isBetweenRecords, let reason = overLimit {
                     try p.reset()
                     s.pointee.beginOversizedRow(reason: reason)
                     if terminated && !s.pointee.skipInQuote && s.pointee.fatal == nil { s.pointee.finishOversizedRow(atEnd: false) }
                 } else if s.pointee.capturing && s.pointee.openRecordBytes > s.pointee.lookBackBytes && !p.isBetweenRecords {
                     s.pointee.failOversizedFirstRecord()
                 }
-            case .badQuoting where s.pointee.overLimitReason(pendingFieldTooLarge: pendingTooLarge) != nil:
+            case .badQuoting where overLimit != nil:
                 try p.reset()
                 s.pointee.endSlice(betweenRecords: false, terminated: terminated)
-                s.pointee.beginOversizedRow(reason: s.pointee.overLimitReason(pendingFieldTooLarge: pendingTooLarge) ?? .fieldTooLarge)
+                s.pointee.beginOversizedRow(reason: overLimit ?? .fieldTooLarge)
                 if terminated && !s.pointee.skipInQuote && s.pointee.fatal == nil { s.pointee.finishOversizedRow(atEnd: false) }
             case .badQuoting:
                 try p.reset()
